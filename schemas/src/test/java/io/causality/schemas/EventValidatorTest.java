@@ -1,0 +1,147 @@
+package io.causality.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EventValidatorTest {
+    private static final EventValidator VALIDATOR = new EventValidator();
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void minimalEventOfEveryTypeIsValid(EventType type) {
+        assertThat(VALIDATOR.validate(SampleEvents.minimal(type))).isEmpty();
+    }
+
+    @Test
+    void fullPurchaseWithContextIsValid() throws IOException {
+        JsonNode event =
+                json(
+                        """
+                        {"event_id":"0190f8a2-7b7e-7c1a-9f00-0123456789ab","type":"purchase_complete",
+                         "user_id":"u-1","session_id":"s-1","timestamp":"2026-11-22T10:00:00Z",
+                         "context":{"ip":"203.0.113.9","os":{"name":"iOS","version":"18.1"},
+                                    "screen":{"width":1170,"height":2532},"custom_key":"kept"},
+                         "properties":{"order_id":"o-9","total":99.5,"currency":"USD",
+                                       "products":[{"product_id":"p-1","price":49.75,"quantity":2}]}}
+                        """);
+        assertThat(VALIDATOR.validate(event)).isEmpty();
+    }
+
+    static Stream<Arguments> invalidEvents() {
+        return Stream.of(
+                Arguments.of("{\"anonymous_id\":\"a\"}", "missing_field", "$.type"),
+                Arguments.of("{\"type\":\"app_open\"}", "missing_identity", "$"),
+                Arguments.of(
+                        "{\"type\":\"purchase_completed\",\"user_id\":\"u\"}",
+                        "unknown_event_type",
+                        "$.type"),
+                Arguments.of("{\"type\":\"custom\",\"user_id\":\"u\"}", "missing_field", "$.name"),
+                Arguments.of(
+                        "{\"type\":\"purchase_complete\",\"user_id\":\"u\",\"properties\":{\"order_id\":\"o\"}}",
+                        "missing_field",
+                        "$.properties.total"),
+                Arguments.of(
+                        "{\"type\":\"purchase_complete\",\"user_id\":\"u\",\"properties\":{\"order_id\":\"o\",\"total\":\"12\"}}",
+                        "wrong_type",
+                        "$.properties.total"),
+                Arguments.of(
+                        "{\"type\":\"purchase_complete\",\"user_id\":\"u\",\"properties\":{\"order_id\":\"o\",\"total\":-1}}",
+                        "out_of_range",
+                        "$.properties.total"),
+                Arguments.of(
+                        "{\"type\":\"refund\",\"user_id\":\"u\",\"properties\":{\"order_id\":\"o\",\"currency\":\"euro\"}}",
+                        "invalid_format",
+                        "$.properties.currency"),
+                Arguments.of(
+                        "{\"type\":\"error\",\"user_id\":\"u\",\"properties\":{\"message\":\"m\",\"severity\":\"panic\"}}",
+                        "invalid_value",
+                        "$.properties.severity"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"colour\":\"red\"}",
+                        "unknown_field",
+                        "$"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"event_id\":\"not-a-uuid\"}",
+                        "invalid_format",
+                        "$.event_id"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"timestamp\":\"yesterday\"}",
+                        "invalid_format",
+                        "$.timestamp"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"" + "x".repeat(257) + "\"}",
+                        "too_long",
+                        "$.user_id"),
+                Arguments.of("{\"type\":\"app_open\",\"user_id\":\"\"}", "too_short", "$.user_id"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"properties\":[1]}",
+                        "wrong_type",
+                        "$.properties"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"context\":{\"screen\":{\"width\":\"wide\"}}}",
+                        "wrong_type",
+                        "$.context.screen.width"),
+                Arguments.of(
+                        "{\"type\":\"checkout_start\",\"user_id\":\"u\",\"properties\":{\"products\":[{\"quantity\":0}]}}",
+                        "out_of_range",
+                        "$.properties.products[0].quantity"),
+                Arguments.of("[]", "not_an_object", "$"));
+    }
+
+    @ParameterizedTest(name = "{1} at {2}")
+    @MethodSource("invalidEvents")
+    void reportsCodeAndPath(String event, String code, String path) throws IOException {
+        List<Violation> violations = VALIDATOR.validate(json(event));
+        assertThat(violations)
+                .as("violations of %s", event)
+                .anySatisfy(
+                        v -> {
+                            assertThat(v.code()).isEqualTo(code);
+                            assertThat(v.path()).isEqualTo(path);
+                            assertThat(v.message()).isNotBlank();
+                        });
+    }
+
+    @Test
+    void reportsEveryProblemNotJustTheFirst() throws IOException {
+        List<Violation> violations =
+                VALIDATOR.validate(
+                        json(
+                                "{\"type\":\"purchase_complete\",\"properties\":{\"total\":\"x\"},\"session_id\":5}"));
+        assertThat(violations)
+                .extracting(Violation::code)
+                .contains("missing_identity", "missing_field", "wrong_type");
+        assertThat(violations).hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void unknownTypeSuggestsCustomWhenNothingIsClose() throws IOException {
+        List<Violation> violations =
+                VALIDATOR.validate(json("{\"type\":\"zzzzzzzzzzzzzzzz\",\"user_id\":\"u\"}"));
+        assertThat(violations)
+                .singleElement()
+                .extracting(Violation::message)
+                .asString()
+                .contains("custom");
+    }
+
+    @Test
+    void purchaseFactoryIsValid() {
+        ObjectNode event = SampleEvents.purchase("u-7", 30);
+        assertThat(VALIDATOR.validate(event)).isEmpty();
+    }
+
+    private static JsonNode json(String s) throws IOException {
+        return EventJson.mapper().readTree(s);
+    }
+}
