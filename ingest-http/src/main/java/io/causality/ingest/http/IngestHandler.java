@@ -1,0 +1,826 @@
+package io.causality.ingest.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.ingest.EventEnricher;
+import io.causality.ingest.IngestConfig;
+import io.causality.ingest.IngestMetrics;
+import io.causality.ingest.auth.KeyCache;
+import io.causality.ingest.auth.RequestSignature;
+import io.causality.ingest.auth.WriteKey;
+import io.causality.ingest.auth.WriteKeys;
+import io.causality.ingest.kafka.EventPublisher;
+import io.causality.ingest.segment.SegmentMapper;
+import io.causality.schemas.ErrorCodes;
+import io.causality.schemas.Event;
+import io.causality.schemas.EventFields;
+import io.causality.schemas.EventJson;
+import io.causality.schemas.EventValidator;
+import io.causality.schemas.Violation;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.apache.logging.log4j.CloseableThreadContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers every HTTP request of the ingest service. Runs on Vert.x event loops and never blocks
+ * them: the only blocking call (looking up a write key that is not cached) goes to a worker, and
+ * Kafka acknowledgements come back on the request's own context.
+ */
+public final class IngestHandler implements Handler<HttpServerRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+    private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final String JSON = "application/json";
+
+    private final Vertx vertx;
+    private final IngestConfig config;
+    private final KeyCache keys;
+    private final RequestSignature signatures;
+    private final RateLimiter rateLimiter;
+    private final Cors cors;
+    private final BodyDecoder decoder;
+    private final EventValidator validator;
+    private final SegmentMapper segment = new SegmentMapper();
+    private final EventEnricher enricher = new EventEnricher();
+    private final EventPublisher publisher;
+    private final IngestMetrics metrics;
+    private final Clock clock;
+    private final BooleanSupplier draining;
+    private final ObjectMapper mapper;
+    private final ObjectReader reader;
+
+    public IngestHandler(
+            Vertx vertx,
+            IngestConfig config,
+            KeyCache keys,
+            EventValidator validator,
+            EventPublisher publisher,
+            IngestMetrics metrics,
+            Clock clock,
+            BooleanSupplier draining) {
+        this.vertx = vertx;
+        this.config = config;
+        this.keys = keys;
+        this.signatures = new RequestSignature(config.signingSecret(), config.signatureSkew());
+        this.rateLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst());
+        this.cors = new Cors(config.corsAllowedOrigins());
+        this.decoder = new BodyDecoder(config.maxDecompressedBytes());
+        this.validator = validator;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.draining = draining;
+        this.mapper =
+                EventJson.newMapper(
+                        EventJson.MAX_NESTING_DEPTH, (int) config.maxDecompressedBytes());
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** One request from arrival to answer. */
+    private static final class Exchange {
+        final HttpServerRequest req;
+        final String requestId;
+        final long startNanos = System.nanoTime();
+        final String endpointLabel;
+        Endpoint endpoint;
+        WriteKey key;
+        RateLimiter.Decision rate;
+        boolean corsAllowed;
+        boolean answered;
+        boolean closeAfter;
+        int accepted;
+        int rejected;
+
+        Exchange(HttpServerRequest req, String requestId, String endpointLabel) {
+            this.req = req;
+            this.requestId = requestId;
+            this.endpointLabel = endpointLabel;
+        }
+    }
+
+    @Override
+    public void handle(HttpServerRequest req) {
+        String given = req.getHeader("X-Request-Id");
+        String requestId =
+                given != null && CLIENT_REQUEST_ID.matcher(given).matches()
+                        ? given
+                        : UUID.randomUUID().toString();
+        String path = req.path();
+        Endpoint endpoint = Endpoint.forPath(path);
+        Exchange ex =
+                new Exchange(
+                        req, requestId, endpoint != null ? endpoint.path() : operational(path));
+        ex.endpoint = endpoint;
+        try {
+            if (endpoint == null) {
+                handleOperational(ex, path);
+                return;
+            }
+            handleEvents(ex);
+        } catch (ApiException e) {
+            fail(ex, e.error(), e.getMessage());
+        } catch (RuntimeException e) {
+            internalError(ex, e);
+        }
+    }
+
+    private static String operational(String path) {
+        return switch (path) {
+            case "/health", "/ready", "/metrics" -> path;
+            default -> "other";
+        };
+    }
+
+    private void handleOperational(Exchange ex, String path) throws ApiException {
+        if (!path.equals("/health") && !path.equals("/ready") && !path.equals("/metrics")) {
+            throw new ApiException(
+                    ApiError.NOT_FOUND,
+                    "no such endpoint: "
+                            + path
+                            + "; events go to POST /v1/events, /v1/events/batch or the Segment paths /v1/track ... /v1/batch");
+        }
+        if (ex.req.method() != HttpMethod.GET && ex.req.method() != HttpMethod.HEAD) {
+            ex.req.response().putHeader("Allow", "GET");
+            throw new ApiException(ApiError.METHOD_NOT_ALLOWED, path + " answers GET only");
+        }
+        switch (path) {
+            case "/health" -> respond(ex, 200, mapper.createObjectNode().put("status", "up"));
+            case "/ready" -> {
+                boolean kafka = publisher.reachable();
+                boolean keyStore = keys.healthy();
+                boolean ready = kafka && keyStore && !draining.getAsBoolean();
+                ObjectNode body = mapper.createObjectNode();
+                body.put("status", ready ? "ready" : "not_ready");
+                body.put("kafka", kafka ? "up" : "down");
+                body.put("key_store", keyStore ? "up" : "down");
+                body.put("draining", draining.getAsBoolean());
+                respond(ex, ready ? 200 : 503, body);
+            }
+            default -> {
+                ex.answered = true;
+                ex.req
+                        .response()
+                        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.scrape());
+                metrics.request(ex.endpointLabel, 200);
+            }
+        }
+    }
+
+    private void handleEvents(Exchange ex) throws ApiException {
+        HttpServerRequest req = ex.req;
+        String origin = req.getHeader("Origin");
+        ex.corsAllowed = origin != null && cors.allows(origin);
+        if (req.method() == HttpMethod.OPTIONS) {
+            preflight(ex, origin);
+            return;
+        }
+        if (req.method() != HttpMethod.POST) {
+            req.response().putHeader("Allow", "POST, OPTIONS");
+            throw new ApiException(
+                    ApiError.METHOD_NOT_ALLOWED, ex.endpoint.path() + " takes POST only");
+        }
+        // Hold the body back until the key is known: a refused request costs no body reading.
+        req.pause();
+        if (draining.getAsBoolean()) {
+            throw new ApiException(
+                    ApiError.SHUTTING_DOWN, "the service is shutting down; retry shortly");
+        }
+        if (!cors.allows(origin)) {
+            throw new ApiException(
+                    ApiError.ORIGIN_NOT_ALLOWED,
+                    "origin "
+                            + origin
+                            + " is not allowed; an operator can add it to cors.allowed-origins");
+        }
+        checkContentType(req.getHeader("Content-Type"));
+        String plainKey = writeKey(req.getHeader("Authorization"));
+        String hash = WriteKeys.hash(plainKey);
+        WriteKey cached = keys.cached(hash).orElse(null);
+        if (cached != null) {
+            authenticated(ex, cached);
+            return;
+        }
+        if (keys.knownMiss(hash)) {
+            throw invalidKey();
+        }
+        vertx.executeBlocking(() -> keys.lookup(hash), false)
+                .onComplete(
+                        ar -> {
+                            try {
+                                if (ar.failed()) {
+                                    LOG.warn(
+                                            "write key lookup failed (request {})",
+                                            ex.requestId,
+                                            ar.cause());
+                                    throw new ApiException(
+                                            ApiError.KEY_STORE_UNAVAILABLE,
+                                            "the key store does not answer; retry shortly");
+                                }
+                                authenticated(
+                                        ex, ar.result().orElseThrow(IngestHandler::invalidKey));
+                            } catch (ApiException e) {
+                                fail(ex, e.error(), e.getMessage());
+                            } catch (RuntimeException e) {
+                                internalError(ex, e);
+                            }
+                        });
+    }
+
+    private static ApiException invalidKey() {
+        return new ApiException(
+                ApiError.INVALID_WRITE_KEY, "the write key is unknown or was revoked");
+    }
+
+    private void authenticated(Exchange ex, WriteKey key) throws ApiException {
+        ex.key = key;
+        ex.rate = rateLimiter.tryAcquire(key.keyId());
+        if (!ex.rate.allowed()) {
+            throw new ApiException(
+                    ApiError.RATE_LIMITED,
+                    "more than "
+                            + config.rateLimitPerSecond()
+                            + " requests per second for this key; retry after "
+                            + ex.rate.retryAfterSeconds()
+                            + " s or send larger batches");
+        }
+        String length = ex.req.getHeader("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > config.maxBodyBytes()) {
+                    ex.closeAfter = true;
+                    throw bodyTooLarge();
+                }
+            } catch (NumberFormatException e) {
+                throw new ApiException(ApiError.MALFORMED_JSON, "Content-Length is not a number");
+            }
+        }
+        readBody(ex);
+    }
+
+    private ApiException bodyTooLarge() {
+        return new ApiException(
+                ApiError.BODY_TOO_LARGE,
+                "the request body exceeds "
+                        + config.maxBodyBytes()
+                        + " bytes; split it into smaller batches");
+    }
+
+    private void readBody(Exchange ex) {
+        Buffer body = Buffer.buffer();
+        ex.req.handler(
+                chunk -> {
+                    if (ex.answered) {
+                        return;
+                    }
+                    if (body.length() + chunk.length() > config.maxBodyBytes()) {
+                        ex.closeAfter = true;
+                        ApiException e = bodyTooLarge();
+                        fail(ex, e.error(), e.getMessage());
+                        return;
+                    }
+                    body.appendBuffer(chunk);
+                });
+        ex.req.exceptionHandler(
+                e -> {
+                    if (!ex.answered) {
+                        LOG.debug("request {} broke off: {}", ex.requestId, e.toString());
+                        ex.answered = true;
+                    }
+                });
+        ex.req.endHandler(
+                v -> {
+                    if (ex.answered) {
+                        return;
+                    }
+                    try {
+                        onBody(ex, body.getBytes());
+                    } catch (ApiException e) {
+                        fail(ex, e.error(), e.getMessage());
+                    } catch (RuntimeException e) {
+                        internalError(ex, e);
+                    }
+                });
+        ex.req.resume();
+    }
+
+    private void onBody(Exchange ex, byte[] raw) throws ApiException {
+        verifySignature(ex, raw);
+        byte[] json = decoder.decode(raw, ex.req.getHeader("Content-Encoding"));
+        JsonNode root = parse(json);
+        List<JsonNode> items = items(ex.endpoint, root);
+        if (items.isEmpty()) {
+            throw new ApiException(ApiError.EMPTY_BATCH, "the batch holds no events");
+        }
+        if (items.size() > config.maxBatchEvents()) {
+            throw new ApiException(
+                    ApiError.BATCH_TOO_LARGE,
+                    "a batch holds at most "
+                            + config.maxBatchEvents()
+                            + " events, this one has "
+                            + items.size());
+        }
+        metrics.batch(items.size());
+        String appId = ex.key.appId();
+        EventEnricher.Origin origin =
+                new EventEnricher.Origin(
+                        appId,
+                        clientIp(ex.req),
+                        ex.req.getHeader("User-Agent"),
+                        ex.endpoint.api().label());
+        var receivedAt = clock.instant();
+        ArrayNode rejected = mapper.createArrayNode();
+        ArrayNode eventIds = mapper.createArrayNode();
+        List<EventPublisher.Outgoing> outgoing = new ArrayList<>(items.size());
+        long bytes = 0;
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            if (ex.endpoint.api() == Endpoint.Api.SEGMENT) {
+                if (item instanceof ObjectNode o && ex.endpoint.batch()) {
+                    SegmentMapper.inheritFromBatch(root, o);
+                }
+                SegmentMapper.Mapped mapped = segment.map(item, ex.endpoint.segmentCall(), appId);
+                if (mapped.problem() != null) {
+                    reject(rejected, i, List.of(mapped.problem()));
+                    continue;
+                }
+                item = mapped.event();
+            } else if (root.isObject() && item instanceof ObjectNode o && root.has("sent_at")) {
+                o.putIfAbsent(EventFields.SENT_AT, root.get("sent_at"));
+            }
+            int size = serialize(item).length;
+            if (size > config.maxEventBytes()) {
+                reject(
+                        rejected,
+                        i,
+                        List.of(
+                                new Violation(
+                                        ErrorCodes.EVENT_TOO_LARGE,
+                                        "$",
+                                        "the event is "
+                                                + size
+                                                + " bytes; at most "
+                                                + config.maxEventBytes()
+                                                + " are accepted")));
+                continue;
+            }
+            List<Violation> violations = validator.validate(item);
+            if (!violations.isEmpty()) {
+                reject(rejected, i, violations);
+                continue;
+            }
+            ObjectNode event = (ObjectNode) item;
+            enricher.enrich(event, origin, receivedAt);
+            byte[] value = serialize(event);
+            bytes += value.length;
+            eventIds.add(event.get(EventFields.EVENT_ID).textValue());
+            outgoing.add(
+                    new EventPublisher.Outgoing(
+                            Event.partitionKey(
+                                    appId,
+                                    text(event, EventFields.ANONYMOUS_ID),
+                                    text(event, EventFields.USER_ID)),
+                            value));
+        }
+        ex.accepted = outgoing.size();
+        ex.rejected = items.size() - outgoing.size();
+        if (outgoing.isEmpty()) {
+            ObjectNode body =
+                    errorBody(ex, ApiError.VALIDATION_FAILED, validationMessage(items.size()));
+            body.set("rejected", rejected);
+            ex.accepted = 0;
+            respond(ex, ApiError.VALIDATION_FAILED.status(), body);
+            return;
+        }
+        publish(ex, outgoing, bytes, rejected, eventIds);
+    }
+
+    private static String validationMessage(int n) {
+        return n == 1
+                ? "the event is not valid; see rejected for what to fix"
+                : "none of the " + n + " events is valid; see rejected for what to fix";
+    }
+
+    private void publish(
+            Exchange ex,
+            List<EventPublisher.Outgoing> outgoing,
+            long bytes,
+            ArrayNode rejected,
+            ArrayNode eventIds) {
+        if (!publisher.reachable()) {
+            refuseUnstored(
+                    ex,
+                    ApiError.KAFKA_UNAVAILABLE,
+                    "the event log (Kafka) is unavailable; nothing was stored, retry with the same event_ids",
+                    5,
+                    eventIds,
+                    rejected);
+            return;
+        }
+        if (!publisher.tryReserve(bytes)) {
+            refuseUnstored(
+                    ex,
+                    ApiError.OVERLOADED,
+                    "too many events awaiting storage; nothing was stored, retry shortly with the same event_ids",
+                    1,
+                    eventIds,
+                    rejected);
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        long sent = System.nanoTime();
+        long timer =
+                vertx.setTimer(
+                        config.kafkaAckTimeout().toMillis() + 1000,
+                        id -> {
+                            if (!ex.answered) {
+                                refuseUnstored(
+                                        ex,
+                                        ApiError.KAFKA_UNAVAILABLE,
+                                        "Kafka did not acknowledge in time; the events may or may not be stored, retry with the same event_ids",
+                                        5,
+                                        eventIds,
+                                        rejected);
+                            }
+                        });
+        publisher.publish(
+                outgoing,
+                bytes,
+                (acked, error) ->
+                        context.runOnContext(
+                                v -> {
+                                    vertx.cancelTimer(timer);
+                                    metrics.produced(System.nanoTime() - sent);
+                                    if (ex.answered) {
+                                        return;
+                                    }
+                                    if (error != null) {
+                                        LOG.warn(
+                                                "Kafka refused events of request {}: {}",
+                                                ex.requestId,
+                                                error.toString());
+                                        refuseUnstored(
+                                                ex,
+                                                ApiError.KAFKA_UNAVAILABLE,
+                                                "Kafka did not store the events ("
+                                                        + error.getClass().getSimpleName()
+                                                        + "); retry with the same event_ids",
+                                                5,
+                                                eventIds,
+                                                rejected);
+                                        return;
+                                    }
+                                    metrics.accepted(ex.endpoint.api().label(), acked);
+                                    ObjectNode body = mapper.createObjectNode();
+                                    body.put("success", true);
+                                    body.put("request_id", ex.requestId);
+                                    body.put("accepted", acked);
+                                    body.set("rejected", rejected);
+                                    body.set("event_ids", eventIds);
+                                    respond(ex, 200, body);
+                                }));
+    }
+
+    /** Answers 503 for events that were valid but could not be stored. */
+    private void refuseUnstored(
+            Exchange ex,
+            ApiError error,
+            String message,
+            int retryAfterSeconds,
+            ArrayNode eventIds,
+            ArrayNode rejected) {
+        metrics.rejected(error.code(), ex.accepted);
+        ex.accepted = 0;
+        ex.req.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
+        ObjectNode body = errorBody(ex, error, message);
+        body.set("event_ids", eventIds);
+        body.set("rejected", rejected);
+        respond(ex, error.status(), body);
+    }
+
+    private void reject(ArrayNode rejected, int index, List<Violation> violations) {
+        metrics.rejected(violations.get(0).code(), 1);
+        for (Violation v : violations) {
+            rejected.addObject()
+                    .put("index", index)
+                    .put("code", v.code())
+                    .put("path", v.path())
+                    .put("message", v.message());
+        }
+    }
+
+    private List<JsonNode> items(Endpoint endpoint, JsonNode root) throws ApiException {
+        List<JsonNode> out = new ArrayList<>();
+        if (!endpoint.batch()) {
+            if (!root.isObject()) {
+                throw new ApiException(
+                        ApiError.MALFORMED_JSON,
+                        "the body must be one JSON object (an event); for several use the batch endpoint");
+            }
+            out.add(root);
+            return out;
+        }
+        String field = endpoint.api() == Endpoint.Api.SEGMENT ? "batch" : "events";
+        JsonNode array =
+                root.isArray() && endpoint.api() == Endpoint.Api.NATIVE ? root : root.get(field);
+        if (array == null || !array.isArray()) {
+            throw new ApiException(
+                    ApiError.INVALID_BATCH, "the body must be {\"" + field + "\": [ ...events ]}");
+        }
+        array.forEach(out::add);
+        return out;
+    }
+
+    private JsonNode parse(byte[] json) throws ApiException {
+        if (json.length == 0) {
+            throw new ApiException(ApiError.MALFORMED_JSON, "the body is empty; send JSON");
+        }
+        try {
+            JsonNode root = reader.readTree(json);
+            if (root == null || root.isMissingNode()) {
+                throw new ApiException(ApiError.MALFORMED_JSON, "the body is empty; send JSON");
+            }
+            return root;
+        } catch (StreamConstraintsException e) {
+            if (e.getMessage() != null && e.getMessage().contains("nesting depth")) {
+                throw new ApiException(
+                        ApiError.TOO_DEEP,
+                        "JSON nested deeper than " + EventJson.MAX_NESTING_DEPTH + " levels");
+            }
+            throw new ApiException(
+                    ApiError.MALFORMED_JSON,
+                    "JSON exceeds a parser limit: " + firstLine(e.getOriginalMessage()));
+        } catch (CharConversionException e) {
+            throw new ApiException(ApiError.INVALID_ENCODING, "the body is not valid UTF-8");
+        } catch (JsonProcessingException e) {
+            String message = e.getOriginalMessage();
+            if (message != null && message.contains("UTF-8")) {
+                throw new ApiException(
+                        ApiError.INVALID_ENCODING,
+                        "the body is not valid UTF-8: " + firstLine(message));
+            }
+            throw new ApiException(
+                    ApiError.MALFORMED_JSON,
+                    "the body is not valid JSON at line "
+                            + e.getLocation().getLineNr()
+                            + ", column "
+                            + e.getLocation().getColumnNr()
+                            + ": "
+                            + firstLine(message));
+        } catch (IOException e) {
+            throw new ApiException(ApiError.MALFORMED_JSON, "the body could not be read as JSON");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
+    private void verifySignature(Exchange ex, byte[] raw) throws ApiException {
+        String ts = ex.req.getHeader(RequestSignature.TIMESTAMP_HEADER);
+        String sig = ex.req.getHeader(RequestSignature.SIGNATURE_HEADER);
+        if (!ex.key.signingRequired() && ts == null && sig == null) {
+            return;
+        }
+        RequestSignature.Failure failure =
+                signatures.verify(ex.key.keyId(), ts, sig, raw, clock.instant());
+        if (failure == null) {
+            return;
+        }
+        switch (failure) {
+            case MISSING ->
+                    throw new ApiException(
+                            ApiError.SIGNATURE_REQUIRED,
+                            "this write key requires signed requests: send "
+                                    + RequestSignature.TIMESTAMP_HEADER
+                                    + " and "
+                                    + RequestSignature.SIGNATURE_HEADER);
+            case EXPIRED ->
+                    throw new ApiException(
+                            ApiError.SIGNATURE_EXPIRED,
+                            "the signature timestamp is more than "
+                                    + config.signatureSkew().toSeconds()
+                                    + " s away from the server's clock");
+            case MALFORMED ->
+                    throw new ApiException(
+                            ApiError.INVALID_SIGNATURE,
+                            RequestSignature.SIGNATURE_HEADER
+                                    + " must be v1=<hex HMAC-SHA256> and "
+                                    + RequestSignature.TIMESTAMP_HEADER
+                                    + " unix seconds");
+            default ->
+                    throw new ApiException(
+                            ApiError.INVALID_SIGNATURE,
+                            "the signature does not match the body; sign <timestamp>.<raw body> with the key's signing secret");
+        }
+    }
+
+    private static void checkContentType(String contentType) throws ApiException {
+        if (contentType == null) {
+            return;
+        }
+        String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mime.equals(JSON) && !mime.equals("text/plain")) {
+            throw new ApiException(
+                    ApiError.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type " + mime + " is not accepted; send application/json");
+        }
+    }
+
+    /** The write key from {@code Authorization: Basic base64(key:)} or {@code Bearer key}. */
+    static String writeKey(String authorization) throws ApiException {
+        if (authorization == null || authorization.isBlank()) {
+            throw new ApiException(
+                    ApiError.MISSING_WRITE_KEY,
+                    "send the write key as HTTP Basic user name or as Authorization: Bearer <key>");
+        }
+        String key;
+        String value = authorization.trim();
+        if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded =
+                        new String(
+                                Base64.getDecoder().decode(value.substring(6).trim()),
+                                StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                key = colon < 0 ? decoded : decoded.substring(0, colon);
+            } catch (IllegalArgumentException e) {
+                throw invalidKey();
+            }
+        } else if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = value.substring(7).trim();
+        } else {
+            throw new ApiException(
+                    ApiError.MISSING_WRITE_KEY,
+                    "unsupported Authorization scheme; use Basic (key as user name) or Bearer");
+        }
+        if (!WriteKeys.wellFormed(key)) {
+            throw invalidKey();
+        }
+        return key;
+    }
+
+    private String clientIp(HttpServerRequest req) {
+        if (config.trustForwardedFor()) {
+            String fwd = req.getHeader("X-Forwarded-For");
+            if (fwd != null && !fwd.isBlank()) {
+                return fwd.split(",", 2)[0].trim();
+            }
+        }
+        return req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+    }
+
+    private void preflight(Exchange ex, String origin) throws ApiException {
+        if (origin == null || !cors.allows(origin)) {
+            throw new ApiException(
+                    ApiError.ORIGIN_NOT_ALLOWED,
+                    "origin "
+                            + origin
+                            + " is not allowed; an operator can add it to cors.allowed-origins");
+        }
+        ex.answered = true;
+        ex.req
+                .response()
+                .setStatusCode(204)
+                .putHeader("Access-Control-Allow-Origin", origin)
+                .putHeader("Vary", "Origin")
+                .putHeader("Access-Control-Allow-Methods", "POST, OPTIONS")
+                .putHeader("Access-Control-Allow-Headers", Cors.ALLOWED_HEADERS)
+                .putHeader("Access-Control-Max-Age", "600")
+                .putHeader("X-Request-Id", ex.requestId)
+                .end();
+        metrics.request(ex.endpointLabel, 204);
+    }
+
+    private ObjectNode errorBody(Exchange ex, ApiError error, String message) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("success", false);
+        body.put("request_id", ex.requestId);
+        body.putObject("error").put("code", error.code()).put("message", message);
+        return body;
+    }
+
+    private void fail(Exchange ex, ApiError error, String message) {
+        if (ex.answered) {
+            return;
+        }
+        if (error == ApiError.RATE_LIMITED) {
+            ex.req.response().putHeader("Retry-After", Long.toString(ex.rate.retryAfterSeconds()));
+        } else if (error.status() == 503) {
+            ex.req.response().putHeader("Retry-After", "5");
+        }
+        respond(ex, error.status(), errorBody(ex, error, message));
+    }
+
+    private void internalError(Exchange ex, RuntimeException e) {
+        LOG.error("request {} failed unexpectedly", ex.requestId, e);
+        fail(
+                ex,
+                ApiError.INTERNAL_ERROR,
+                "unexpected server error; quote request id " + ex.requestId);
+    }
+
+    private void respond(Exchange ex, int status, ObjectNode body) {
+        if (ex.answered) {
+            return;
+        }
+        ex.answered = true;
+        if (!ex.req.isEnded()) {
+            // The body was not read (the request was refused first): close rather than drain it.
+            ex.closeAfter = true;
+        }
+        HttpServerResponse resp = ex.req.response();
+        resp.setStatusCode(status)
+                .putHeader("Content-Type", JSON)
+                .putHeader("X-Request-Id", ex.requestId)
+                .putHeader("Cache-Control", "no-store");
+        if (ex.rate != null) {
+            resp.putHeader("X-RateLimit-Limit", Long.toString(ex.rate.limit()))
+                    .putHeader("X-RateLimit-Remaining", Long.toString(ex.rate.remaining()))
+                    .putHeader("X-RateLimit-Reset", Long.toString(ex.rate.resetSeconds()));
+        }
+        if (ex.corsAllowed) {
+            resp.putHeader("Access-Control-Allow-Origin", ex.req.getHeader("Origin"))
+                    .putHeader("Vary", "Origin")
+                    .putHeader("Access-Control-Expose-Headers", Cors.EXPOSED_HEADERS);
+        }
+        if (ex.closeAfter) {
+            resp.putHeader("Connection", "close");
+        }
+        resp.end(Buffer.buffer(serialize(body)))
+                .onComplete(
+                        v -> {
+                            if (ex.closeAfter) {
+                                ex.req.connection().close();
+                            }
+                        });
+        metrics.request(ex.endpointLabel, status);
+        log(ex, status, body);
+    }
+
+    private void log(Exchange ex, int status, ObjectNode body) {
+        if (status < 500 && !LOG.isDebugEnabled()) {
+            return;
+        }
+        try (CloseableThreadContext.Instance ctx =
+                CloseableThreadContext.put("request_id", ex.requestId)
+                        .put("endpoint", ex.endpointLabel)
+                        .put("status", Integer.toString(status))
+                        .put("accepted", Integer.toString(ex.accepted))
+                        .put("rejected", Integer.toString(ex.rejected))
+                        .put(
+                                "duration_ms",
+                                Long.toString((System.nanoTime() - ex.startNanos) / 1_000_000))) {
+            if (ex.key != null) {
+                ctx.put("key_id", ex.key.keyId()).put("app_id", ex.key.appId());
+            }
+            JsonNode error = body.path("error").path("code");
+            if (status >= 500) {
+                LOG.warn("request answered {} {}", status, error.asText(""));
+            } else {
+                LOG.debug("request answered {} {}", status, error.asText(""));
+            }
+        }
+    }
+
+    private byte[] serialize(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree always serialises", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() ? v.textValue() : null;
+    }
+}
