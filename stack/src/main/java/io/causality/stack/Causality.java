@@ -1,0 +1,203 @@
+package io.causality.stack;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.causality.ingest.auth.KeyStore;
+import io.causality.ingest.auth.WriteKey;
+import io.causality.stack.demo.Demo;
+import io.causality.stack.demo.IngestClient;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code causality} command: runs the local stack and manages what lives in it. */
+@Command(
+        name = "causality",
+        mixinStandardHelpOptions = true,
+        description = "Runs the Causality pipeline locally and manages its keys.",
+        subcommands = {
+            Causality.Up.class,
+            Causality.Down.class,
+            Causality.Status.class,
+            Causality.DemoCmd.class,
+            Causality.Keys.class
+        })
+public final class Causality {
+
+    static LocalStack stack() {
+        Path root = Path.of(System.getProperty("causality.root", ".")).toAbsolutePath().normalize();
+        return new LocalStack(
+                StackLayout.fromEnvironment(root),
+                StackConfig.fromEnvironment(System.getenv()),
+                System.out);
+    }
+
+    @Command(
+            name = "up",
+            description =
+                    "Start PostgreSQL, Kafka and the ingest service (what already runs is left running).")
+    static final class Up implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            stack().up();
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Stop everything `up` started, in reverse order.")
+    static final class Down implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            stack().down();
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Show which components run; exit 1 if any does not.")
+    static final class Status implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            return stack().status() ? 0 : 1;
+        }
+    }
+
+    @Command(
+            name = "demo",
+            description =
+                    "Send realistic demo traffic (some of it invalid) through the running ingest.")
+    static final class DemoCmd implements Callable<Integer> {
+        @Option(
+                names = "--events",
+                defaultValue = "3000",
+                description = "how many events (default ${DEFAULT-VALUE})")
+        int events;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "42",
+                description = "random seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(
+                names = "--batch-size",
+                defaultValue = "100",
+                description = "events per request (default ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalStack stack = stack();
+            try (Admin admin = stack.kafka().admin()) {
+                Demo.Result r =
+                        new Demo(
+                                        new IngestClient(stack.config().ingestUrl()),
+                                        stack.demoKeys(),
+                                        admin,
+                                        System.out)
+                                .run(events, seed, batchSize);
+                return r.kafkaGained() == r.accepted() ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(
+            name = "keys",
+            description = "Manage write keys.",
+            subcommands = {Keys.Create.class, Keys.ListKeys.class, Keys.Revoke.class})
+    static final class Keys {
+        @Command(
+                name = "create",
+                description =
+                        "Create a write key for an app; the key is printed once and never stored.")
+        static final class Create implements Callable<Integer> {
+            @Option(names = "--app", required = true, description = "app id (a-z, 0-9, '-', '_')")
+            String app;
+
+            @Option(
+                    names = "--label",
+                    defaultValue = "",
+                    description = "a note on what uses the key")
+            String label;
+
+            @Option(
+                    names = "--signed",
+                    description = "require HMAC-signed requests (server-side sources)")
+            boolean signed;
+
+            @Override
+            public Integer call() throws Exception {
+                try (HikariDataSource ds = stack().dataSource()) {
+                    KeyStore.CreatedKey k = new KeyStore(ds).create(app, label, signed);
+                    System.out.println("write key:  " + k.plainKey());
+                    System.out.println("key id:     " + k.record().keyId());
+                    System.out.println("app:        " + k.record().appId());
+                    if (signed) {
+                        System.out.println(
+                                "signing:    required; the signing secret is derived from the server secret,");
+                        System.out.println("            see docs/ingest.md (Signing requests)");
+                    }
+                    System.out.println("Store the key now: only its hash is kept.");
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "list", description = "List write keys (ids, apps, state; never the keys).")
+        static final class ListKeys implements Callable<Integer> {
+            @Override
+            public Integer call() throws Exception {
+                try (HikariDataSource ds = stack().dataSource()) {
+                    System.out.printf(
+                            "%-10s %-20s %-8s %-7s %-25s %s%n",
+                            "KEY ID", "APP", "STATE", "SIGNED", "CREATED", "LABEL");
+                    for (WriteKey k : new KeyStore(ds).list()) {
+                        System.out.printf(
+                                "%-10s %-20s %-8s %-7s %-25s %s%n",
+                                k.keyId(),
+                                k.appId(),
+                                k.revoked() ? "revoked" : "active",
+                                k.signingRequired() ? "yes" : "no",
+                                k.createdAt(),
+                                k.label());
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(
+                name = "revoke",
+                description =
+                        "Revoke a write key by its id; the ingest refuses it within its refresh interval.")
+        static final class Revoke implements Callable<Integer> {
+            @Parameters(index = "0", description = "key id, as `keys list` shows it")
+            String keyId;
+
+            @Override
+            public Integer call() throws Exception {
+                try (HikariDataSource ds = stack().dataSource()) {
+                    if (new KeyStore(ds).revoke(keyId)) {
+                        System.out.println("revoked " + keyId);
+                        return 0;
+                    }
+                    System.err.println(
+                            "no active key with id " + keyId + " (see `causality keys list`)");
+                    return 1;
+                }
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Causality());
+        cli.setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    return 1;
+                });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,273 @@
+package io.causality.stack;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.causality.ingest.auth.KeyStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The whole pipeline on one machine, as real processes: PostgreSQL, a Kafka broker and the ingest
+ * service. {@link #up} starts what is not running and leaves what is; {@link #down} stops them in
+ * reverse order.
+ */
+public final class LocalStack {
+    /** Apps the demo sends as; each gets a write key at the first {@code up}. */
+    public static final List<String> DEMO_APPS = List.of("demo-shop", "demo-news", "demo-game");
+
+    private final StackLayout layout;
+    private final StackConfig config;
+    private final PrintStream out;
+    private final PostgresServer postgres;
+    private final KafkaBroker kafka;
+    private final ManagedProcess ingest;
+
+    public LocalStack(StackLayout layout, StackConfig config, PrintStream out) {
+        this.layout = layout;
+        this.config = config;
+        this.out = out;
+        this.postgres = new PostgresServer(layout, config.postgresPort());
+        this.kafka = new KafkaBroker(layout, config.kafkaPort(), config.kafkaControllerPort());
+        this.ingest = new ManagedProcess("ingest", layout);
+    }
+
+    public StackLayout layout() {
+        return layout;
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public void up() throws Exception {
+        layout.create();
+        step("PostgreSQL", postgres.process(), () -> postgres.start(Duration.ofSeconds(120)));
+        try (HikariDataSource ds = dataSource()) {
+            new KeyStore(ds).migrate();
+        }
+        step("Kafka", kafka.process(), () -> kafka.start(Duration.ofSeconds(90)));
+        kafka.createTopics(Topics.all());
+        out.println(
+                "  topics      "
+                        + String.join(", ", Topics.all().stream().map(t -> t.name()).toList()));
+        Map<String, String> demoKeys = ensureDemoKeys();
+        Path ingestConf = writeIngestConfig();
+        step(
+                "ingest",
+                ingest,
+                () -> {
+                    if (ingest.running().isEmpty()) {
+                        Path log4j = StackResources.copy("ingest-log4j2.xml", layout.conf());
+                        ingest.startJava(
+                                List.of(
+                                        "-Xms64m",
+                                        "-Xmx512m",
+                                        "-Djava.io.tmpdir=" + layout.tmp(),
+                                        "-Dlog4j2.configurationFile=" + log4j),
+                                "io.causality.ingest.IngestMain",
+                                List.of("--config", ingestConf.toString()));
+                    }
+                    awaitIngestReady(Duration.ofSeconds(60));
+                });
+        out.println();
+        out.println("Causality is up. Data and logs are in " + layout.home());
+        out.println(
+                "  ingest      "
+                        + config.ingestUrl()
+                        + "  (POST /v1/events, /v1/events/batch, Segment /v1/track ... /v1/batch)");
+        out.println("  metrics     " + config.ingestUrl() + "/metrics");
+        out.println("  kafka       " + kafka.bootstrapServers());
+        out.println("  postgres    " + postgres.jdbcUrl() + " (user " + PostgresServer.USER + ")");
+        out.println(
+                "  demo keys   " + String.join(", ", demoKeys.keySet()) + " in " + demoKeysFile());
+    }
+
+    private interface Starter {
+        void start() throws Exception;
+    }
+
+    private void step(String what, ManagedProcess process, Starter starter) throws Exception {
+        boolean wasRunning = process.running().isPresent();
+        long t0 = System.nanoTime();
+        out.print("  " + pad(what) + (wasRunning ? "already running" : "starting ... "));
+        out.flush();
+        starter.start();
+        long pid = process.running().map(ProcessHandle::pid).orElse(-1L);
+        out.println(
+                (wasRunning ? "" : "up in " + (System.nanoTime() - t0) / 1_000_000 + " ms")
+                        + " (pid "
+                        + pid
+                        + ")");
+    }
+
+    private static String pad(String s) {
+        return String.format("%-12s", s);
+    }
+
+    public HikariDataSource dataSource() {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setJdbcUrl(postgres.jdbcUrl());
+        ds.setUsername(PostgresServer.USER);
+        ds.setMaximumPoolSize(2);
+        ds.setConnectionTimeout(5000);
+        return ds;
+    }
+
+    public Path demoKeysFile() {
+        return layout.conf().resolve("demo-keys.properties");
+    }
+
+    /** Demo write keys by app (plain keys kept only in the stack's private conf folder). */
+    public Map<String, String> demoKeys() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(demoKeysFile())) {
+            p.load(in);
+        }
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String app : DEMO_APPS) {
+            keys.put(app, p.getProperty(app));
+        }
+        return keys;
+    }
+
+    private Map<String, String> ensureDemoKeys() throws IOException, SQLException {
+        if (Files.exists(demoKeysFile())) {
+            return demoKeys();
+        }
+        Properties p = new Properties();
+        try (HikariDataSource ds = dataSource()) {
+            KeyStore store = new KeyStore(ds);
+            for (String app : DEMO_APPS) {
+                p.setProperty(app, store.create(app, "demo", false).plainKey());
+            }
+        }
+        writePrivate(demoKeysFile(), p, "write keys of the demo apps; local use only");
+        return demoKeys();
+    }
+
+    private Path writeIngestConfig() throws IOException {
+        Path secrets = layout.conf().resolve("secrets.properties");
+        Properties s = new Properties();
+        if (Files.exists(secrets)) {
+            try (InputStream in = Files.newInputStream(secrets)) {
+                s.load(in);
+            }
+        } else {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            s.setProperty("auth.signing-secret", Base64.getEncoder().encodeToString(random));
+            writePrivate(secrets, s, "server secrets of the local stack");
+        }
+        Properties p = new Properties();
+        p.setProperty("http.host", "127.0.0.1");
+        p.setProperty("http.port", Integer.toString(config.ingestPort()));
+        p.setProperty("db.url", postgres.jdbcUrl());
+        p.setProperty("db.user", PostgresServer.USER);
+        p.setProperty("kafka.bootstrap-servers", kafka.bootstrapServers());
+        p.setProperty("kafka.topic", Topics.EVENTS);
+        p.setProperty("auth.signing-secret", s.getProperty("auth.signing-secret"));
+        // The demo sends as fast as it can; a production key would keep the default limit.
+        p.setProperty("rate-limit.requests-per-second", "1000");
+        p.setProperty("rate-limit.burst", "2000");
+        Path file = layout.conf().resolve("ingest.properties");
+        writePrivate(file, p, "ingest service of the local stack");
+        return file;
+    }
+
+    private static void writePrivate(Path file, Properties p, String comment) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, comment);
+        }
+    }
+
+    /** Polls /ready until it says 200, or fails with the ingest's log. */
+    public void awaitIngestReady(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (ingest.running().isEmpty()) {
+                throw new IOException(
+                        "the ingest service exited during start:\n" + ingest.tail(30));
+            }
+            if (ingestReady(http)) {
+                return;
+            }
+            Thread.sleep(200); // polling a starting server; the deadline bounds it
+        }
+        throw new IOException(
+                "the ingest service was not ready within " + timeout + "; see " + ingest.logFile());
+    }
+
+    private boolean ingestReady(HttpClient http) throws InterruptedException {
+        try {
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(config.ingestUrl() + "/ready"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public void down() throws IOException {
+        stop("ingest", ingest);
+        stop("Kafka", kafka.process());
+        stop("PostgreSQL", postgres.process());
+    }
+
+    private void stop(String what, ManagedProcess p) throws IOException {
+        long pid = p.running().map(ProcessHandle::pid).orElse(-1L);
+        boolean was = p.stop(Duration.ofSeconds(30));
+        out.println("  " + pad(what) + (was ? "stopped (pid " + pid + ")" : "was not running"));
+    }
+
+    /** One line per component; true if all run. */
+    public boolean status() throws InterruptedException {
+        boolean all = true;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        for (ManagedProcess p : List.of(postgres.process(), kafka.process(), ingest)) {
+            var h = p.running();
+            all &= h.isPresent();
+            String extra =
+                    h.isPresent() && p == ingest
+                            ? (ingestReady(http)
+                                    ? ", ready at " + config.ingestUrl()
+                                    : ", NOT ready (see " + p.logFile() + ")")
+                            : "";
+            out.println(
+                    "  "
+                            + pad(p.name())
+                            + h.map(x -> "running (pid " + x.pid() + extra + ")")
+                                    .orElse("stopped"));
+        }
+        return all;
+    }
+}

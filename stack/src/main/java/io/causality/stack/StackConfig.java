@@ -1,0 +1,37 @@
+package io.causality.stack;
+
+import java.util.Map;
+
+/** Ports of the local stack; each can be changed with an environment variable. */
+public record StackConfig(
+        int kafkaPort, int kafkaControllerPort, int postgresPort, int ingestPort) {
+
+    public static StackConfig fromEnvironment(Map<String, String> env) {
+        return new StackConfig(
+                port(env, "CAUSALITY_KAFKA_PORT", 9092),
+                port(env, "CAUSALITY_KAFKA_CONTROLLER_PORT", 9093),
+                port(env, "CAUSALITY_POSTGRES_PORT", 5433),
+                port(env, "CAUSALITY_INGEST_PORT", 8080));
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int p = Integer.parseInt(v.trim());
+            if (p < 1 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a port number (1-65535), got '" + v + "'");
+        }
+    }
+
+    public String ingestUrl() {
+        return "http://127.0.0.1:" + ingestPort;
+    }
+}

@@ -1,0 +1,48 @@
+package io.causality.stack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the local stack keeps everything: one folder, configurable with CAUSALITY_HOME. */
+public record StackLayout(Path home) {
+
+    public static StackLayout fromEnvironment(Path repoRoot) {
+        String env = System.getenv("CAUSALITY_HOME");
+        return new StackLayout(
+                (env != null && !env.isBlank() ? Path.of(env) : repoRoot.resolve(".stack"))
+                        .toAbsolutePath()
+                        .normalize());
+    }
+
+    public Path pids() {
+        return home.resolve("pids");
+    }
+
+    public Path logs() {
+        return home.resolve("logs");
+    }
+
+    public Path conf() {
+        return home.resolve("conf");
+    }
+
+    public Path kafkaData() {
+        return home.resolve("kafka");
+    }
+
+    public Path postgresData() {
+        return home.resolve("postgres");
+    }
+
+    public Path tmp() {
+        return home.resolve("tmp");
+    }
+
+    public StackLayout create() throws IOException {
+        for (Path p : new Path[] {pids(), logs(), conf(), kafkaData(), tmp()}) {
+            Files.createDirectories(p);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,133 @@
+package io.causality.stack.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.stack.Topics;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Sends demo traffic through the ingest (native and Segment batches, a share of them invalid),
+ * shows progress, and ends with what was accepted, what was rejected and why, and how many events
+ * Kafka gained.
+ */
+public final class Demo {
+    private final IngestClient client;
+    private final Map<String, String> keysByApp;
+    private final Admin admin;
+    private final PrintStream out;
+
+    public Demo(IngestClient client, Map<String, String> keysByApp, Admin admin, PrintStream out) {
+        this.client = client;
+        this.keysByApp = keysByApp;
+        this.admin = admin;
+        this.out = out;
+    }
+
+    /** What one run did. */
+    public record Result(
+            int sent,
+            int accepted,
+            int rejected,
+            Map<String, Integer> rejectedByCode,
+            long kafkaGained) {}
+
+    public Result run(int events, long seed, int batchSize) throws Exception {
+        List<DemoTraffic.DemoEvent> traffic =
+                new DemoTraffic(seed, List.copyOf(keysByApp.keySet()), 0.05, Instant.now())
+                        .generate(events);
+        long before = endOffsets();
+        int sent = 0;
+        int accepted = 0;
+        Map<String, Integer> rejectedByCode = new TreeMap<>();
+        Map<String, List<DemoTraffic.DemoEvent>> groups =
+                traffic.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        e -> e.app() + (e.segment() ? "/segment" : "/native"),
+                                        TreeMap::new,
+                                        Collectors.toList()));
+        long t0 = System.nanoTime();
+        for (var group : groups.entrySet()) {
+            List<DemoTraffic.DemoEvent> list = group.getValue();
+            String key = keysByApp.get(list.get(0).app());
+            boolean segment = list.get(0).segment();
+            for (int i = 0; i < list.size(); i += batchSize) {
+                List<ObjectNode> batch = new ArrayList<>();
+                for (DemoTraffic.DemoEvent e :
+                        list.subList(i, Math.min(list.size(), i + batchSize))) {
+                    batch.add(e.body());
+                }
+                IngestClient.Answer a =
+                        segment ? client.segmentBatch(key, batch) : client.nativeBatch(key, batch);
+                sent += batch.size();
+                if (a.status() == 200 || a.status() == 400) {
+                    accepted += a.accepted();
+                    countRejections(a.body().path("rejected"), rejectedByCode);
+                } else {
+                    throw new IllegalStateException(
+                            "the ingest answered " + a.status() + ": " + a.body());
+                }
+                progress(sent, events, accepted, t0);
+            }
+        }
+        out.println();
+        long gained = endOffsets() - before;
+        int rejected = rejectedByCode.values().stream().mapToInt(Integer::intValue).sum();
+        out.printf("sent %d events: %d accepted, %d rejected%n", sent, accepted, rejected);
+        rejectedByCode.forEach((code, n) -> out.printf("  rejected %-20s %d%n", code, n));
+        out.printf(
+                "Kafka topic %s gained %d events%s%n",
+                Topics.EVENTS,
+                gained,
+                gained == accepted ? " (= accepted)" : " (MISMATCH with accepted!)");
+        return new Result(sent, accepted, rejected, rejectedByCode, gained);
+    }
+
+    /** One count per rejected event (its first problem), as the service's metric counts. */
+    private static void countRejections(JsonNode rejected, Map<String, Integer> byCode) {
+        int last = -1;
+        for (JsonNode r : rejected) {
+            int index = r.path("index").asInt();
+            if (index != last) {
+                byCode.merge(r.path("code").asText(), 1, Integer::sum);
+                last = index;
+            }
+        }
+    }
+
+    private void progress(int sent, int total, int accepted, long t0) {
+        double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
+        out.printf(
+                "\r  sent %d/%d events (%d%%), accepted %d, %.0f events/s   ",
+                sent, total, 100 * sent / total, accepted, sent / secs);
+        out.flush();
+    }
+
+    private long endOffsets() throws Exception {
+        var partitions =
+                admin.describeTopics(List.of(Topics.EVENTS))
+                        .allTopicNames()
+                        .get(10, TimeUnit.SECONDS)
+                        .get(Topics.EVENTS)
+                        .partitions();
+        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+        partitions.forEach(
+                p ->
+                        request.put(
+                                new TopicPartition(Topics.EVENTS, p.partition()),
+                                OffsetSpec.latest()));
+        return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values().stream()
+                .mapToLong(i -> i.offset())
+                .sum();
+    }
+}
