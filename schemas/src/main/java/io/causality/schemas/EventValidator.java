@@ -63,7 +63,8 @@ public final class EventValidator {
         }
         collect(envelope.validate(event), "$", violations);
 
-        if (!hasText(event, EventFields.USER_ID) && !hasText(event, EventFields.ANONYMOUS_ID)) {
+        // Present with a wrong type is reported by the schema as wrong_type, not as missing.
+        if (!present(event, EventFields.USER_ID) && !present(event, EventFields.ANONYMOUS_ID)) {
             violations.add(
                     new Violation(
                             ErrorCodes.MISSING_IDENTITY,
@@ -84,7 +85,7 @@ public final class EventValidator {
     }
 
     private void checkPayload(JsonNode event, EventType type, List<Violation> violations) {
-        if (type == EventType.CUSTOM && !hasText(event, EventFields.NAME)) {
+        if (type == EventType.CUSTOM && !present(event, EventFields.NAME)) {
             violations.add(
                     new Violation(
                             ErrorCodes.MISSING_FIELD,
@@ -111,9 +112,9 @@ public final class EventValidator {
                 "unknown event type '" + given + "'" + hint);
     }
 
-    private static boolean hasText(JsonNode event, String field) {
+    private static boolean present(JsonNode event, String field) {
         JsonNode node = event.get(field);
-        return node != null && node.isTextual() && !node.textValue().isEmpty();
+        return node != null && !node.isNull();
     }
 
     /** Turns the library's messages into ours, re-rooting paths at {@code root}. */

@@ -32,6 +32,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.CharConversionException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -558,6 +561,7 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         if (json.length == 0) {
             throw new ApiException(ApiError.MALFORMED_JSON, "the body is empty; send JSON");
         }
+        checkUtf8(json);
         try {
             JsonNode root = reader.readTree(json);
             if (root == null || root.isMissingNode()) {
@@ -592,6 +596,35 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                             + firstLine(message));
         } catch (IOException e) {
             throw new ApiException(ApiError.MALFORMED_JSON, "the body could not be read as JSON");
+        }
+    }
+
+    /**
+     * Jackson accepts some ill-formed UTF-8 (overlong forms such as C0 AF for '/'), a classic way
+     * to slip characters past filters; the JDK's decoder refuses every ill-formed sequence. Pure
+     * ASCII bodies, the common case, skip the decode.
+     */
+    private static void checkUtf8(byte[] json) throws ApiException {
+        boolean ascii = true;
+        for (byte b : json) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return;
+        }
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(json));
+        } catch (CharacterCodingException e) {
+            throw new ApiException(
+                    ApiError.INVALID_ENCODING,
+                    "the body is not valid UTF-8; send UTF-8 encoded JSON");
         }
     }
 
