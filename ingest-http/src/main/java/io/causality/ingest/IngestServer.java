@@ -40,6 +40,7 @@ public final class IngestServer implements AutoCloseable {
     private EventPublisher publisher;
     private Vertx vertx;
     private int port;
+    private long refreshTimer = -1;
 
     public IngestServer(IngestConfig config) {
         this.config = config;
@@ -59,15 +60,16 @@ public final class IngestServer implements AutoCloseable {
                                 .setEventLoopPoolSize(config.eventLoops())
                                 .setWorkerPoolSize(4)
                                 .setPreferNativeTransport(false));
-        vertx.setPeriodic(
-                config.keyRefreshInterval().toMillis(),
-                id ->
-                        vertx.executeBlocking(
-                                () -> {
-                                    refreshKeys();
-                                    return null;
-                                },
-                                false));
+        refreshTimer =
+                vertx.setPeriodic(
+                        config.keyRefreshInterval().toMillis(),
+                        id ->
+                                vertx.executeBlocking(
+                                        () -> {
+                                            refreshKeys();
+                                            return null;
+                                        },
+                                        false));
         IngestHandler handler =
                 new IngestHandler(
                         vertx,
@@ -147,6 +149,8 @@ public final class IngestServer implements AutoCloseable {
         }
         Duration timeout = config.shutdownTimeout();
         LOG.info("draining: no new requests, waiting up to {} for those in flight", timeout);
+        // Stop the key reload first: it must not be scheduled onto a closing worker pool.
+        vertx.cancelTimer(refreshTimer);
         try {
             Future.all(
                             servers.stream()
