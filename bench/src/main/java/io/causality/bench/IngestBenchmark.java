@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.schemas.EventJson;
 import io.causality.stack.ManagedProcess;
 import io.causality.stack.demo.DemoTraffic;
-import io.causality.stack.demo.IngestClient;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,184 +14,200 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Ingest throughput and latency against the local broker, beside Kafka's own producer tool at the
+ * Ingest throughput and latency against the local broker, beside Kafka's own producer tool with the
  * same record size and producer settings, in one run.
  *
- * <p>{@code IngestBenchmark <ingest url> <bootstrap servers> <demo-keys.properties> [events]
- * [concurrency]}
+ * <p>The HTTP load comes from wrk (C, a few MB of memory) so that the load generator takes as
+ * little of the machine as possible from the ingest; it cycles through distinct batches of 100
+ * realistic events. Accepted events are counted by the ingest's own Prometheus counter.
+ *
+ * <p>{@code IngestBenchmark <ingest url> <bootstrap servers> <demo-keys.properties> <seconds>
+ * <connections>}
  */
 public final class IngestBenchmark {
     static final int BATCH = 100;
+    static final int DISTINCT_BATCHES = 50;
+    private static final Pattern ACCEPTED =
+            Pattern.compile(
+                    "^causality_ingest_events_accepted_total\\{api=\"native\"\\} ([0-9.E]+)$",
+                    Pattern.MULTILINE);
 
     public static void main(String[] args) throws Exception {
         String ingestUrl = args[0];
         String bootstrap = args[1];
         Path keysFile = Path.of(args[2]);
-        int events = args.length > 3 ? Integer.parseInt(args[3]) : 200_000;
-        int concurrency = args.length > 4 ? Integer.parseInt(args[4]) : 8;
+        int seconds = Integer.parseInt(args[3]);
+        int connections = Integer.parseInt(args[4]);
+        Path work = Path.of("target", "bench").toAbsolutePath();
+        Files.createDirectories(work);
 
         Properties keys = new Properties();
         try (InputStream in = Files.newInputStream(keysFile)) {
             keys.load(in);
         }
-        String key = keys.getProperty("demo-shop");
+        List<byte[]> bodies = batches(DISTINCT_BATCHES);
+        double eventBytes = bodies.stream().mapToInt(b -> b.length).average().orElse(0) / BATCH;
+        Path script = writeWrkScript(work, bodies, keys.getProperty("demo-shop"));
 
-        List<byte[]> bodies = batches(events);
-        double eventBytes = averageEventBytes(bodies);
         System.out.printf(
-                "machine: %d cores, %s, Java %s%n",
+                "machine: %d cores, %s %s, Java %s%n",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"),
+                System.getProperty("os.arch"),
                 System.getProperty("java.version"));
         System.out.printf(
-                "events: %d in batches of %d, %.0f bytes per event on average%n%n",
-                events, BATCH, eventBytes);
+                "payload: batches of %d events, %.0f bytes per event as sent%n%n",
+                BATCH, eventBytes);
 
+        // The yardstick: as many records as the ingest could take in the same time, same size.
+        int records = 40_000 * seconds;
         System.out.println(
-                "== Kafka ProducerPerformance (acks=all, idempotent, lz4, linger 5 ms, batch 256 KiB)");
-        int recordSize = (int) Math.round(eventBytes);
-        Path log = Path.of("target", "producer-perf.log");
-        Files.deleteIfExists(log);
-        int rc =
-                ManagedProcess.runJava(
-                        List.of("-Xmx512m"),
-                        "org.apache.kafka.tools.ProducerPerformance",
-                        List.of(
-                                "--topic",
-                                "causality.events",
-                                "--num-records",
-                                Integer.toString(events),
-                                "--record-size",
-                                Integer.toString(recordSize),
-                                "--throughput",
-                                "-1",
-                                "--producer-props",
-                                "bootstrap.servers=" + bootstrap,
-                                "acks=all",
-                                "enable.idempotence=true",
-                                "compression.type=lz4",
-                                "linger.ms=5",
-                                "batch.size=262144"),
-                        log);
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        System.out.println(
-                lines.isEmpty() ? "(no output, exit " + rc + ")" : lines.get(lines.size() - 1));
+                "== Kafka ProducerPerformance: "
+                        + records
+                        + " records of "
+                        + Math.round(eventBytes)
+                        + " bytes, acks=all, idempotent, lz4, linger 5 ms, batch 256 KiB");
+        Path ppLog = work.resolve("producer-perf.log");
+        Files.deleteIfExists(ppLog);
+        ManagedProcess.runJava(
+                List.of("-Xmx512m"),
+                "org.apache.kafka.tools.ProducerPerformance",
+                List.of(
+                        "--topic",
+                        "causality.events",
+                        "--num-records",
+                        Integer.toString(records),
+                        "--record-size",
+                        Long.toString(Math.round(eventBytes)),
+                        "--throughput",
+                        "-1",
+                        "--producer-props",
+                        "bootstrap.servers=" + bootstrap,
+                        "acks=all",
+                        "enable.idempotence=true",
+                        "compression.type=lz4",
+                        "linger.ms=5",
+                        "batch.size=262144"),
+                ppLog);
+        List<String> ppLines = Files.readAllLines(ppLog, StandardCharsets.UTF_8);
+        String ppSummary = ppLines.isEmpty() ? "" : ppLines.get(ppLines.size() - 1);
+        System.out.println(ppSummary);
+        double ppRate = number(ppSummary, "([0-9.]+) records/sec");
 
         System.out.printf(
-                "%n== Causality ingest over HTTP (%d concurrent requests of %d events)%n",
-                concurrency, BATCH);
+                "%n== Causality ingest: wrk, %d connections, %d s, POST /v1/events/batch%n",
+                connections, seconds);
+        double before = accepted(ingestUrl);
+        // A short warm-up so the JIT has compiled the hot path before the measured run.
         run(
-                ingestUrl,
-                key,
-                bodies.subList(0, Math.min(bodies.size(), 50)),
-                concurrency,
-                false); // warm-up
-        run(ingestUrl, key, bodies, concurrency, true);
+                List.of(
+                        "wrk",
+                        "-t2",
+                        "-c" + connections,
+                        "-d3s",
+                        "-s",
+                        script.toString(),
+                        ingestUrl + "/v1/events/batch"));
+        double warm = accepted(ingestUrl);
+        String wrkOut =
+                run(
+                        List.of(
+                                "wrk",
+                                "-t2",
+                                "-c" + connections,
+                                "-d" + seconds + "s",
+                                "--latency",
+                                "-s",
+                                script.toString(),
+                                ingestUrl + "/v1/events/batch"));
+        double after = accepted(ingestUrl);
+        System.out.println(wrkOut.strip());
+        double events = after - warm;
+        double rate = events / seconds;
+        System.out.printf(
+                "%n== Result%n  Kafka producer (raw)   %,10.0f records/s%n  Causality ingest       %,10.0f events/s (%.0f events accepted; %.0f in warm-up)%n  ratio                  %10.0f %%%n",
+                ppRate, rate, events, warm - before, 100 * rate / ppRate);
     }
 
-    static List<byte[]> batches(int events) throws Exception {
+    static List<byte[]> batches(int count) throws IOException {
         List<DemoTraffic.DemoEvent> traffic =
-                new DemoTraffic(7, List.of("demo-shop"), 0.0, Instant.now()).generate(events);
+                new DemoTraffic(7, List.of("demo-shop"), 0.0, Instant.now())
+                        .generate(count * BATCH * 2);
         List<byte[]> bodies = new ArrayList<>();
-        for (int i = 0; i < traffic.size(); i += BATCH) {
-            ObjectNode body = EventJson.mapper().createObjectNode();
-            ArrayNode arr = body.putArray("events");
-            for (DemoTraffic.DemoEvent e :
-                    traffic.subList(i, Math.min(traffic.size(), i + BATCH))) {
-                if (!e.segment()) {
-                    arr.add(e.body());
+        ObjectNode body = null;
+        for (DemoTraffic.DemoEvent e : traffic) {
+            if (e.segment()) {
+                continue;
+            }
+            if (body == null) {
+                body = EventJson.mapper().createObjectNode();
+                body.putArray("events");
+            }
+            ArrayNode events = (ArrayNode) body.get("events");
+            events.add(e.body());
+            if (events.size() == BATCH) {
+                bodies.add(EventJson.mapper().writeValueAsBytes(body));
+                body = null;
+                if (bodies.size() == count) {
+                    break;
                 }
             }
-            bodies.add(EventJson.mapper().writeValueAsBytes(body));
         }
         return bodies;
     }
 
-    static double averageEventBytes(List<byte[]> bodies) throws Exception {
-        long bytes = 0;
-        long n = 0;
-        for (byte[] b : bodies) {
-            bytes += b.length;
-            n += EventJson.mapper().readTree(b).get("events").size();
-        }
-        return (double) bytes / n;
-    }
-
-    static void run(String url, String key, List<byte[]> bodies, int concurrency, boolean report)
-            throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Semaphore slots = new Semaphore(concurrency);
-        AtomicLong accepted = new AtomicLong();
-        AtomicInteger failed = new AtomicInteger();
-        long[] latencies = new long[bodies.size()];
-        List<CompletableFuture<?>> all = new ArrayList<>();
-        long t0 = System.nanoTime();
+    /** A wrk script that posts the batches in turn, each connection starting elsewhere. */
+    static Path writeWrkScript(Path dir, List<byte[]> bodies, String key) throws IOException {
+        StringBuilder lua = new StringBuilder();
+        lua.append("wrk.method = \"POST\"\n");
+        lua.append("wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+        lua.append("wrk.headers[\"Authorization\"] = \"Bearer ").append(key).append("\"\n");
+        lua.append("local bodies = {}\n");
         for (int i = 0; i < bodies.size(); i++) {
-            slots.acquire();
-            int idx = i;
-            long start = System.nanoTime();
-            HttpRequest req =
-                    HttpRequest.newBuilder(URI.create(url + "/v1/events/batch"))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Authorization", IngestClient.basic(key))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i)))
-                            .build();
-            all.add(
-                    http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray())
-                            .whenComplete(
-                                    (r, e) -> {
-                                        latencies[idx] = System.nanoTime() - start;
-                                        if (e == null && r.statusCode() == 200) {
-                                            try {
-                                                accepted.addAndGet(
-                                                        EventJson.mapper()
-                                                                .readTree(r.body())
-                                                                .get("accepted")
-                                                                .asLong());
-                                            } catch (Exception parse) {
-                                                failed.incrementAndGet();
-                                            }
-                                        } else {
-                                            failed.incrementAndGet();
-                                        }
-                                        slots.release();
-                                    }));
-            if (report && i % 200 == 0) {
-                System.out.printf("\r  %d/%d requests", i, bodies.size());
-            }
+            Path f = dir.resolve("batch-" + i + ".json");
+            Files.write(f, bodies.get(i));
+            lua.append("do local f = io.open(\"")
+                    .append(f)
+                    .append("\", \"rb\"); bodies[#bodies + 1] = f:read(\"*all\"); f:close() end\n");
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        double secs = (System.nanoTime() - t0) / 1e9;
-        if (!report) {
-            return;
-        }
-        Arrays.sort(latencies);
-        System.out.printf(
-                "\r%d events accepted in %.1f s: %.0f events/s, %d failed requests; request latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                accepted.get(),
-                secs,
-                accepted.get() / secs,
-                failed.get(),
-                pct(latencies, 0.50),
-                pct(latencies, 0.95),
-                pct(latencies, 0.99),
-                latencies[latencies.length - 1] / 1e6);
+        lua.append("local i = math.random(#bodies)\n");
+        lua.append(
+                "request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end\n");
+        Path script = dir.resolve("post-batches.lua");
+        Files.writeString(script, lua.toString(), StandardCharsets.UTF_8);
+        return script;
     }
 
-    static double pct(long[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    static double accepted(String ingestUrl) throws IOException, InterruptedException {
+        String metrics =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(ingestUrl + "/metrics")).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+        Matcher m = ACCEPTED.matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    static String run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }

@@ -106,8 +106,7 @@ final class Pipeline implements AutoCloseable {
         return keys.create(app, "test", false).plainKey();
     }
 
-    /** Every event currently in the events topic, by event id. */
-    Map<String, ConsumerRecord<String, byte[]>> readAllEvents() {
+    private KafkaConsumer<String, byte[]> consumer() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -115,11 +114,21 @@ final class Pipeline implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(p);
+    }
+
+    private static List<TopicPartition> eventPartitions(KafkaConsumer<String, byte[]> c) {
+        List<TopicPartition> parts = new ArrayList<>();
+        c.partitionsFor(Topics.EVENTS)
+                .forEach(i -> parts.add(new TopicPartition(Topics.EVENTS, i.partition())));
+        return parts;
+    }
+
+    /** Every event currently in the events topic, by event id. */
+    Map<String, ConsumerRecord<String, byte[]>> readAllEvents() {
         Map<String, ConsumerRecord<String, byte[]>> out = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(Topics.EVENTS)
-                    .forEach(i -> parts.add(new TopicPartition(Topics.EVENTS, i.partition())));
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            List<TopicPartition> parts = eventPartitions(c);
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -133,17 +142,10 @@ final class Pipeline implements AutoCloseable {
     }
 
     long eventsInKafka() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(Topics.EVENTS)
-                    .forEach(i -> parts.add(new TopicPartition(Topics.EVENTS, i.partition())));
-            return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            return c.endOffsets(eventPartitions(c)).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.causality.schemas.EventFields;
+import io.causality.schemas.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -18,17 +18,35 @@ import java.time.temporal.ChronoUnit;
 public final class EventEnricher {
     private static final TimeBasedEpochGenerator UUID_V7 = Generators.timeBasedEpochGenerator();
 
-    /** Where the request came from, as the server saw it. */
-    public record Origin(String appId, String ip, String userAgent, String api) {}
+    /**
+     * Where and when a request came in, as the server saw it; made once per request and shared by
+     * its events.
+     */
+    public record Origin(
+            String appId,
+            String ip,
+            String userAgent,
+            String api,
+            Instant receivedAt,
+            String receivedAtText) {
+        public Origin(String appId, String ip, String userAgent, String api, Instant receivedAt) {
+            this(
+                    appId,
+                    ip,
+                    userAgent,
+                    api,
+                    receivedAt.truncatedTo(ChronoUnit.MILLIS),
+                    Timestamps.format(receivedAt.truncatedTo(ChronoUnit.MILLIS)));
+        }
+    }
 
-    public void enrich(ObjectNode event, Origin origin, Instant receivedAt) {
+    public void enrich(ObjectNode event, Origin origin) {
         event.put(EventFields.APP_ID, origin.appId());
         if (!event.hasNonNull(EventFields.EVENT_ID)) {
             event.put(EventFields.EVENT_ID, UUID_V7.generate().toString());
         }
-        Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
-        event.put(EventFields.RECEIVED_AT, received.toString());
-        correctClockSkew(event, received);
+        event.put(EventFields.RECEIVED_AT, origin.receivedAtText());
+        correctClockSkew(event, origin.receivedAt(), origin.receivedAtText());
 
         ObjectNode context =
                 event.get(EventFields.CONTEXT) instanceof ObjectNode c
@@ -57,20 +75,21 @@ public final class EventEnricher {
      * send is right, so event time = received_at - (sent_at - timestamp). Without sent_at the
      * client's timestamp is kept; without a timestamp the event happened when it was received.
      */
-    static void correctClockSkew(ObjectNode event, Instant received) {
+    static void correctClockSkew(ObjectNode event, Instant received, String receivedText) {
         Instant timestamp = instant(event.get(EventFields.TIMESTAMP));
         Instant sentAt = instant(event.get(EventFields.SENT_AT));
         if (timestamp == null) {
-            event.put(EventFields.TIMESTAMP, received.toString());
+            event.put(EventFields.TIMESTAMP, receivedText);
             return;
         }
-        event.put(EventFields.ORIGINAL_TIMESTAMP, timestamp.toString());
+        String original = Timestamps.format(timestamp);
+        event.put(EventFields.ORIGINAL_TIMESTAMP, original);
         if (sentAt != null) {
             Duration sinceEvent = Duration.between(timestamp, sentAt);
-            event.put(EventFields.TIMESTAMP, received.minus(sinceEvent).toString());
-            event.put(EventFields.SENT_AT, sentAt.toString());
+            event.put(EventFields.TIMESTAMP, Timestamps.format(received.minus(sinceEvent)));
+            event.put(EventFields.SENT_AT, Timestamps.format(sentAt));
         } else {
-            event.put(EventFields.TIMESTAMP, timestamp.toString());
+            event.put(EventFields.TIMESTAMP, original);
         }
     }
 
@@ -79,6 +98,6 @@ public final class EventEnricher {
         if (node == null || !node.isTextual()) {
             return null;
         }
-        return OffsetDateTime.parse(node.textValue()).toInstant().truncatedTo(ChronoUnit.MILLIS);
+        return Timestamps.parse(node.textValue());
     }
 }

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -30,6 +32,9 @@ public final class IngestMetrics {
     private final Timer produceLatency;
     private final DistributionSummary batchSize;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    /** Counters by name and tags: looked up per request, so kept instead of re-registered. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public IngestMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -63,19 +68,28 @@ public final class IngestMetrics {
     }
 
     public void request(String endpoint, int status) {
-        Counter.builder(REQUESTS)
-                .tag("endpoint", endpoint)
-                .tag("status", Integer.toString(status))
-                .register(registry)
+        counters.computeIfAbsent(
+                        REQUESTS + '|' + endpoint + '|' + status,
+                        k ->
+                                Counter.builder(REQUESTS)
+                                        .tag("endpoint", endpoint)
+                                        .tag("status", Integer.toString(status))
+                                        .register(registry))
                 .increment();
     }
 
     public void accepted(String api, int n) {
-        Counter.builder(EVENTS_ACCEPTED).tag("api", api).register(registry).increment(n);
+        counters.computeIfAbsent(
+                        EVENTS_ACCEPTED + '|' + api,
+                        k -> Counter.builder(EVENTS_ACCEPTED).tag("api", api).register(registry))
+                .increment(n);
     }
 
     public void rejected(String code, int n) {
-        Counter.builder(EVENTS_REJECTED).tag("code", code).register(registry).increment(n);
+        counters.computeIfAbsent(
+                        EVENTS_REJECTED + '|' + code,
+                        k -> Counter.builder(EVENTS_REJECTED).tag("code", code).register(registry))
+                .increment(n);
     }
 
     public void produced(long nanos) {

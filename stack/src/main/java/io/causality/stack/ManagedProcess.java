@@ -57,13 +57,7 @@ public final class ManagedProcess {
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
-        cmd.add(javaExecutable());
-        cmd.add("-XX:-UsePerfData");
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        cmd.addAll(args);
+        cmd.addAll(javaCommand(jvmArgs, mainClass, args));
         Files.createDirectories(logFile.getParent());
         Files.createDirectories(pidFile.getParent());
         Process p =
@@ -79,14 +73,7 @@ public final class ManagedProcess {
     /** Runs a Java main to completion (a one-off tool such as Kafka's storage formatter). */
     public static int runJava(List<String> jvmArgs, String mainClass, List<String> args, Path log)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable());
-        cmd.add("-XX:-UsePerfData");
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        cmd.addAll(args);
+        List<String> cmd = javaCommand(jvmArgs, mainClass, args);
         Files.createDirectories(log.getParent());
         Process p =
                 new ProcessBuilder(cmd)
@@ -132,6 +119,20 @@ public final class ManagedProcess {
         } catch (IOException e) {
             return "(no log at " + logFile + ")";
         }
+    }
+
+    /** {@code java <jvmArgs> -cp <this JVM's classpath> <mainClass> <args>}. */
+    private static List<String> javaCommand(
+            List<String> jvmArgs, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaExecutable());
+        cmd.add("-XX:-UsePerfData");
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
     }
 
     static String javaExecutable() {

@@ -353,8 +353,8 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                         appId,
                         clientIp(ex.req),
                         ex.req.getHeader("User-Agent"),
-                        ex.endpoint.api().label());
-        var receivedAt = clock.instant();
+                        ex.endpoint.api().label(),
+                        clock.instant());
         ArrayNode rejected = mapper.createArrayNode();
         ArrayNode eventIds = mapper.createArrayNode();
         List<EventPublisher.Outgoing> outgoing = new ArrayList<>(items.size());
@@ -374,8 +374,17 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
             } else if (root.isObject() && item instanceof ObjectNode o && root.has("sent_at")) {
                 o.putIfAbsent(EventFields.SENT_AT, root.get("sent_at"));
             }
-            int size = serialize(item).length;
-            if (size > config.maxEventBytes()) {
+            List<Violation> violations = validator.validate(item);
+            if (!violations.isEmpty()) {
+                reject(rejected, i, violations);
+                continue;
+            }
+            ObjectNode event = (ObjectNode) item;
+            enricher.enrich(event, origin);
+            byte[] value = serialize(event);
+            // The limit applies to the event as stored; measuring the bytes we write anyway
+            // saves serialising every event twice.
+            if (value.length > config.maxEventBytes()) {
                 reject(
                         rejected,
                         i,
@@ -384,20 +393,12 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                                         ErrorCodes.EVENT_TOO_LARGE,
                                         "$",
                                         "the event is "
-                                                + size
-                                                + " bytes; at most "
+                                                + value.length
+                                                + " bytes as stored; at most "
                                                 + config.maxEventBytes()
                                                 + " are accepted")));
                 continue;
             }
-            List<Violation> violations = validator.validate(item);
-            if (!violations.isEmpty()) {
-                reject(rejected, i, violations);
-                continue;
-            }
-            ObjectNode event = (ObjectNode) item;
-            enricher.enrich(event, origin, receivedAt);
-            byte[] value = serialize(event);
             bytes += value.length;
             eventIds.add(event.get(EventFields.EVENT_ID).textValue());
             outgoing.add(
