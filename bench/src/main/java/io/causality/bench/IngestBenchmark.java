@@ -29,8 +29,11 @@ import java.util.regex.Pattern;
  * little of the machine as possible from the ingest; it cycles through distinct batches of 100
  * realistic events. Accepted events are counted by the ingest's own Prometheus counter.
  *
+ * <p>The two sides run in turns, several rounds, because on a shared virtual machine either side's
+ * rate drifts between runs by a fifth or more; the report gives every round and the median ratio.
+ *
  * <p>{@code IngestBenchmark <ingest url> <bootstrap servers> <demo-keys.properties> <seconds>
- * <connections>}
+ * <connections> <rounds>}
  */
 public final class IngestBenchmark {
     static final int BATCH = 100;
@@ -46,6 +49,7 @@ public final class IngestBenchmark {
         Path keysFile = Path.of(args[2]);
         int seconds = Integer.parseInt(args[3]);
         int connections = Integer.parseInt(args[4]);
+        int rounds = Integer.parseInt(args[5]);
         Path work = Path.of("target", "bench").toAbsolutePath();
         Files.createDirectories(work);
 
@@ -55,7 +59,9 @@ public final class IngestBenchmark {
         }
         List<byte[]> bodies = batches(DISTINCT_BATCHES);
         double eventBytes = bodies.stream().mapToInt(b -> b.length).average().orElse(0) / BATCH;
+        long recordSize = Math.round(eventBytes);
         Path script = writeWrkScript(work, bodies, keys.getProperty("demo-shop"));
+        String target = ingestUrl + "/v1/events/batch";
 
         System.out.printf(
                 "machine: %d cores, %s %s, Java %s%n",
@@ -64,19 +70,56 @@ public final class IngestBenchmark {
                 System.getProperty("os.arch"),
                 System.getProperty("java.version"));
         System.out.printf(
-                "payload: batches of %d events, %.0f bytes per event as sent%n%n",
-                BATCH, eventBytes);
-
-        // The yardstick: as many records as the ingest could take in the same time, same size.
-        int records = 40_000 * seconds;
+                "payload: batches of %d events, %d bytes per event as sent; Kafka producer records of %d bytes%n",
+                BATCH, recordSize, recordSize);
         System.out.println(
-                "== Kafka ProducerPerformance: "
-                        + records
-                        + " records of "
-                        + Math.round(eventBytes)
-                        + " bytes, acks=all, idempotent, lz4, linger 5 ms, batch 256 KiB");
-        Path ppLog = work.resolve("producer-perf.log");
-        Files.deleteIfExists(ppLog);
+                "producer settings on both sides: acks=all, idempotent, lz4, linger 5 ms, batch 256 KiB");
+        System.out.printf(
+                "%d rounds, each: Kafka ProducerPerformance, then wrk (%d connections, %d s) against the ingest%n%n",
+                rounds, connections, seconds);
+
+        // Warm-up, so the JIT has compiled the ingest's hot path before anything is measured.
+        run(List.of("wrk", "-t2", "-c" + connections, "-d5s", "-s", script.toString(), target));
+
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            double producer = producerPerformance(bootstrap, recordSize, 60_000L * seconds, work);
+            double before = accepted(ingestUrl);
+            String wrk =
+                    run(
+                            List.of(
+                                    "wrk",
+                                    "-t2",
+                                    "-c" + connections,
+                                    "-d" + seconds + "s",
+                                    "--latency",
+                                    "-s",
+                                    script.toString(),
+                                    target));
+            double ingest = (accepted(ingestUrl) - before) / seconds;
+            ratios.add(ingest / producer);
+            System.out.printf(
+                    "round %d: Kafka producer %,8.0f records/s | ingest %,8.0f events/s (%.0f %%) | request latency p50 %s p90 %s p99 %s | non-2xx: %s%n",
+                    round,
+                    producer,
+                    ingest,
+                    100 * ingest / producer,
+                    latency(wrk, "50%"),
+                    latency(wrk, "90%"),
+                    latency(wrk, "99%"),
+                    nonSuccess(wrk));
+        }
+        ratios.sort(null);
+        System.out.printf(
+                "%nmedian ratio ingest / raw producer: %.0f %%%n",
+                100 * ratios.get(ratios.size() / 2));
+    }
+
+    /** Runs Kafka's own tool and returns its records/s. */
+    static double producerPerformance(String bootstrap, long recordSize, long records, Path work)
+            throws IOException, InterruptedException {
+        Path log = work.resolve("producer-perf.log");
+        Files.deleteIfExists(log);
         ManagedProcess.runJava(
                 List.of("-Xmx512m"),
                 "org.apache.kafka.tools.ProducerPerformance",
@@ -84,9 +127,9 @@ public final class IngestBenchmark {
                         "--topic",
                         "causality.events",
                         "--num-records",
-                        Integer.toString(records),
+                        Long.toString(records),
                         "--record-size",
-                        Long.toString(Math.round(eventBytes)),
+                        Long.toString(recordSize),
                         "--throughput",
                         "-1",
                         "--producer-props",
@@ -96,45 +139,28 @@ public final class IngestBenchmark {
                         "compression.type=lz4",
                         "linger.ms=5",
                         "batch.size=262144"),
-                ppLog);
-        List<String> ppLines = Files.readAllLines(ppLog, StandardCharsets.UTF_8);
-        String ppSummary = ppLines.isEmpty() ? "" : ppLines.get(ppLines.size() - 1);
-        System.out.println(ppSummary);
-        double ppRate = number(ppSummary, "([0-9.]+) records/sec");
+                log);
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        String summary = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        double rate = number(summary, "([0-9.]+) records/sec");
+        if (Double.isNaN(rate)) {
+            throw new IOException("ProducerPerformance printed no summary; see " + log);
+        }
+        return rate;
+    }
 
-        System.out.printf(
-                "%n== Causality ingest: wrk, %d connections, %d s, POST /v1/events/batch%n",
-                connections, seconds);
-        double before = accepted(ingestUrl);
-        // A short warm-up so the JIT has compiled the hot path before the measured run.
-        run(
-                List.of(
-                        "wrk",
-                        "-t2",
-                        "-c" + connections,
-                        "-d3s",
-                        "-s",
-                        script.toString(),
-                        ingestUrl + "/v1/events/batch"));
-        double warm = accepted(ingestUrl);
-        String wrkOut =
-                run(
-                        List.of(
-                                "wrk",
-                                "-t2",
-                                "-c" + connections,
-                                "-d" + seconds + "s",
-                                "--latency",
-                                "-s",
-                                script.toString(),
-                                ingestUrl + "/v1/events/batch"));
-        double after = accepted(ingestUrl);
-        System.out.println(wrkOut.strip());
-        double events = after - warm;
-        double rate = events / seconds;
-        System.out.printf(
-                "%n== Result%n  Kafka producer (raw)   %,10.0f records/s%n  Causality ingest       %,10.0f events/s (%.0f events accepted; %.0f in warm-up)%n  ratio                  %10.0f %%%n",
-                ppRate, rate, events, warm - before, 100 * rate / ppRate);
+    static String latency(String wrk, String percentile) {
+        Matcher m =
+                Pattern.compile(
+                                "^\\s*" + Pattern.quote(percentile) + "\\s+(\\S+)$",
+                                Pattern.MULTILINE)
+                        .matcher(wrk);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    static String nonSuccess(String wrk) {
+        Matcher m = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(wrk);
+        return m.find() ? m.group(1) : "0";
     }
 
     static List<byte[]> batches(int count) throws IOException {
