@@ -43,7 +43,14 @@ public final class ManagedProcess {
             long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
             return ProcessHandle.of(pid)
                     .filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().command().map(c -> c.contains("java")).orElse(true));
+                    // A pid file can outlive its process and the pid be reused: only a JVM is ours.
+                    // Just after launch the child is still setsid, until it execs java.
+                    .filter(
+                            h ->
+                                    h.info()
+                                            .command()
+                                            .map(c -> c.contains("java") || c.endsWith("setsid"))
+                                            .orElse(true));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -1,0 +1,59 @@
+package io.causality.jobs.warehouse;
+
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Lets the first event of each {@code event_id} through and drops the rest, so a client retry or a
+ * replay is stored once. Keyed by event id; the "seen" flag expires after the TTL, which bounds the
+ * state to the ids of one TTL.
+ */
+public final class Deduplicator extends KeyedProcessFunction<String, LakeRow, LakeRow> {
+    private static final long serialVersionUID = 1L;
+    public static final String DUPLICATES_METRIC = "duplicatesDropped";
+
+    private final Duration ttl;
+    private transient ValueState<Boolean> seen;
+    private transient Counter duplicates;
+
+    public Deduplicator(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    /** The state of this operator, shared with its tests. */
+    static ValueStateDescriptor<Boolean> seenDescriptor(Duration ttl) {
+        ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
+        // Expired ids are never returned, so after the TTL the same id counts as new again.
+        d.enableTimeToLive(
+                StateTtlConfig.newBuilder(ttl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        // Savepoints and full checkpoints leave expired ids out.
+                        .cleanupFullSnapshot()
+                        .build());
+        return d;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        seen = getRuntimeContext().getState(seenDescriptor(ttl));
+        duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES_METRIC);
+    }
+
+    @Override
+    public void processElement(LakeRow row, Context ctx, Collector<LakeRow> out) throws Exception {
+        if (seen.value() != null) {
+            duplicates.inc();
+            return;
+        }
+        seen.update(Boolean.TRUE);
+        out.collect(row);
+    }
+}

@@ -1,0 +1,158 @@
+package io.causality.jobs.warehouse;
+
+import io.causality.jobs.common.DeadLetter;
+import io.causality.jobs.common.DeadLetterSerializer;
+import io.causality.jobs.common.RawRecord;
+import io.causality.jobs.common.RawRecordDeserializer;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * Lands every event exactly once in Hive-partitioned Parquet: Kafka → parse (dead letters aside) →
+ * drop duplicate event ids → Parquet files per app/day/hour, committed on checkpoints.
+ */
+public final class WarehouseJob {
+    private final Source<RawRecord, ?, ?> events;
+    private final Sink<LakeRow> lake;
+    private final Sink<DeadLetter> deadLetters;
+    private final Duration dedupTtl;
+    private final Duration outOfOrderness;
+    private final Duration idleness;
+    private MapFunction<LakeRow, LakeRow> beforeLake;
+
+    public WarehouseJob(
+            Source<RawRecord, ?, ?> events,
+            Sink<LakeRow> lake,
+            Sink<DeadLetter> deadLetters,
+            Configuration config) {
+        this.events = events;
+        this.lake = lake;
+        this.deadLetters = deadLetters;
+        this.dedupTtl = config.get(WarehouseOptions.DEDUP_TTL);
+        this.outOfOrderness = config.get(WarehouseOptions.OUT_OF_ORDERNESS);
+        this.idleness = config.get(WarehouseOptions.IDLENESS);
+    }
+
+    /** A step just before the lake sink; tests use it to inject a failure after a checkpoint. */
+    WarehouseJob withStepBeforeLake(MapFunction<LakeRow, LakeRow> step) {
+        this.beforeLake = step;
+        return this;
+    }
+
+    /** Adds the pipeline to the environment. */
+    public void build(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<LakeRow> parsed =
+                env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
+                        .uid("events-source")
+                        .process(new EventParser())
+                        .uid("parse-events")
+                        .name("parse events");
+        // Side outputs belong to the operator that emitted them: take them from the parser.
+        parsed.getSideOutput(EventParser.DEAD_LETTERS)
+                .sinkTo(deadLetters)
+                .uid("dead-letter-sink")
+                .name("dead letters");
+        // Event time is known only after parsing, so watermarks are assigned here.
+        DataStream<LakeRow> timed =
+                parsed.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<LakeRow>forBoundedOutOfOrderness(outOfOrderness)
+                                        .withTimestampAssigner((row, ts) -> row.eventTime)
+                                        .withIdleness(idleness))
+                        .uid("event-time")
+                        .name("event time");
+
+        DataStream<LakeRow> unique =
+                timed.keyBy(row -> row.eventId)
+                        .process(new Deduplicator(dedupTtl))
+                        .uid("dedup")
+                        .name("drop duplicate event ids");
+        if (beforeLake != null) {
+            unique = unique.map(beforeLake).uid("before-lake").name("before lake");
+        }
+        unique.sinkTo(lake).uid("lake-sink").name("parquet lake");
+    }
+
+    /** The Parquet file sink of the lake at {@code <path>/events}. */
+    public static FileSink<LakeRow> lakeSink(String path, String compression) {
+        CompressionCodecName codec =
+                CompressionCodecName.valueOf(compression.toUpperCase(Locale.ROOT));
+        return FileSink.forBulkFormat(new Path(path, "events"), new LakeWriterFactory(codec))
+                .withBucketAssigner(new PartitionPath())
+                // Bulk formats roll on every checkpoint: that is what makes the files exactly-once.
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
+                .withOutputFileConfig(
+                        OutputFileConfig.builder()
+                                .withPartPrefix("part")
+                                .withPartSuffix(".parquet")
+                                .build())
+                .build();
+    }
+
+    public static KafkaSource<RawRecord> eventSource(Configuration config) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.get(WarehouseOptions.BOOTSTRAP_SERVERS))
+                .setTopics(config.get(WarehouseOptions.EVENTS_TOPIC))
+                .setGroupId(config.get(WarehouseOptions.GROUP_ID))
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(Configuration config) {
+        // At least once: after a failure a dead letter may be written twice, never lost.
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(config.get(WarehouseOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(
+                        new DeadLetterSerializer(config.get(WarehouseOptions.DLQ_TOPIC)))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** {@code flink run … --lake.path s3://bucket/lake [--kafka.bootstrap-servers …] …} */
+    public static void main(String[] args) throws Exception {
+        Configuration config = ParameterTool.fromArgs(args).getConfiguration();
+        if (!config.contains(WarehouseOptions.LAKE_PATH)) {
+            throw new IllegalArgumentException(
+                    "--lake.path is required: file:///… or s3://bucket/prefix");
+        }
+        Configuration flink = new Configuration();
+        // Every record type must have a Flink serializer; a fall-back to Kryo is a bug.
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.enableCheckpointing(
+                config.get(WarehouseOptions.CHECKPOINT_INTERVAL).toMillis(),
+                CheckpointingMode.EXACTLY_ONCE);
+        new WarehouseJob(
+                        eventSource(config),
+                        lakeSink(
+                                config.get(WarehouseOptions.LAKE_PATH),
+                                config.get(WarehouseOptions.COMPRESSION)),
+                        deadLetterSink(config),
+                        config)
+                .build(env);
+        env.execute("causality-warehouse");
+    }
+}

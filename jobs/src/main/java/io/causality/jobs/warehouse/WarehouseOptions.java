@@ -1,0 +1,73 @@
+package io.causality.jobs.warehouse;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Everything the warehouse job can be told, with defaults; read from the job's arguments. */
+public final class WarehouseOptions {
+    private WarehouseOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("127.0.0.1:9092")
+                    .withDescription("Kafka brokers.");
+
+    public static final ConfigOption<String> EVENTS_TOPIC =
+            ConfigOptions.key("kafka.events-topic")
+                    .stringType()
+                    .defaultValue("causality.events")
+                    .withDescription("Topic the events are read from.");
+
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("kafka.dlq-topic")
+                    .stringType()
+                    .defaultValue("causality.events.dlq")
+                    .withDescription("Topic for records the job cannot read.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("causality-warehouse")
+                    .withDescription(
+                            "Consumer group; offsets are committed on checkpoints, earliest on first start.");
+
+    public static final ConfigOption<String> LAKE_PATH =
+            ConfigOptions.key("lake.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where the events go: file:///… or s3://bucket/prefix; the job writes under <path>/events.");
+
+    public static final ConfigOption<String> COMPRESSION =
+            ConfigOptions.key("lake.compression")
+                    .stringType()
+                    .defaultValue("SNAPPY")
+                    .withDescription("SNAPPY or ZSTD.");
+
+    public static final ConfigOption<Duration> DEDUP_TTL =
+            ConfigOptions.key("dedup.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription("How long an event id is remembered to drop its duplicates.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription("Bound on how late events arrive, for watermarks.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "A partition without events for this long does not hold watermarks back.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Files become visible in the lake at each checkpoint.");
+}

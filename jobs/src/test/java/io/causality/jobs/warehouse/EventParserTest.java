@@ -1,0 +1,111 @@
+package io.causality.jobs.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.causality.jobs.common.DeadLetter;
+import io.causality.schemas.lake.LakeColumn;
+import io.causality.schemas.lake.LakeSchema;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EventParserTest {
+    private OneInputStreamOperatorTestHarness<io.causality.jobs.common.RawRecord, LakeRow> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forProcessFunction(new EventParser());
+    }
+
+    private String value(LakeRow row, String column) {
+        List<LakeColumn> cols = LakeSchema.columns();
+        int i =
+                IntStream.range(0, cols.size())
+                        .filter(k -> cols.get(k).name().equals(column))
+                        .findFirst()
+                        .orElseThrow();
+        return row.values[i];
+    }
+
+    private List<DeadLetter> deadLetters() {
+        // The harness has no queue for a side output nothing was sent to.
+        var side = harness.getSideOutput(EventParser.DEAD_LETTERS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void validEventBecomesALakeRowWithTypedColumnValues() throws Exception {
+        harness.processElement(
+                Events.raw(
+                        Events.purchase(
+                                "0190f8a2-7b7e-7c1a-9f00-0123456789ab", "shop", Events.T0, 12.5)),
+                0);
+        List<LakeRow> rows = harness.extractOutputValues();
+        assertThat(rows).hasSize(1);
+        LakeRow row = rows.get(0);
+        assertThat(row.eventId).isEqualTo("0190f8a2-7b7e-7c1a-9f00-0123456789ab");
+        assertThat(row.appId).isEqualTo("shop");
+        assertThat(row.eventTime).isEqualTo(Events.T0.toEpochMilli());
+        assertThat(value(row, "type")).isEqualTo("purchase_complete");
+        assertThat(value(row, "timestamp")).isEqualTo(Long.toString(Events.T0.toEpochMilli()));
+        assertThat(value(row, "context_os_name")).isEqualTo("iOS");
+        assertThat(value(row, "context_screen_width")).isEqualTo("1170");
+        assertThat(value(row, "session_id")).isNull();
+        assertThat(value(row, "properties_json"))
+                .isEqualTo("{\"order_id\":\"o-1\",\"total\":12.5,\"currency\":\"EUR\"}");
+        assertThat(value(row, "context_json")).contains("\"custom\":\"kept\"");
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void unreadableRecordsGoToDeadLettersWithTheReasonAndTheJobGoesOn() throws Exception {
+        harness.processElement(Events.raw("not json at all"), 0);
+        harness.processElement(Events.raw(new byte[] {(byte) 0xC3, (byte) 0x28}), 0);
+        harness.processElement(Events.raw("[1,2]"), 0);
+        harness.processElement(
+                Events.raw("{\"type\":\"purchase_complete\",\"anonymous_id\":\"d\"}"), 0);
+        harness.processElement(
+                Events.raw(
+                        Events.purchase(
+                                "0190f8a2-7b7e-7c1a-9f00-0123456789ab", "Bad/App", Events.T0, 1)),
+                0);
+        harness.processElement(
+                Events.raw(
+                        Events.purchase(
+                                        "0190f8a2-7b7e-7c1a-9f00-0123456789ab",
+                                        "shop",
+                                        Events.T0,
+                                        1)
+                                .replace("\"app_id\":\"shop\",", "")),
+                0);
+        harness.processElement(
+                Events.raw(
+                        Events.purchase(
+                                "0190f8a2-7b7e-7c1a-9f00-0123456789ac", "shop", Events.T0, 1)),
+                0);
+
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        List<DeadLetter> dead = deadLetters();
+        assertThat(dead)
+                .extracting(d -> d.reason)
+                .satisfiesExactly(
+                        r -> assertThat(r).startsWith("not JSON"),
+                        r -> assertThat(r).startsWith("not JSON"),
+                        r -> assertThat(r).isEqualTo("not a JSON object"),
+                        r ->
+                                assertThat(r)
+                                        .startsWith(
+                                                "invalid event: missing_field at $.properties.order_id"),
+                        r -> assertThat(r).contains("cannot name a partition"),
+                        r -> assertThat(r).contains("app_id"));
+        assertThat(dead.get(0).value)
+                .isEqualTo("not json at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(dead.get(0).topic).isEqualTo("causality.events");
+        assertThat(dead.get(0).offset).isEqualTo(42);
+        assertThat(dead.get(0).job).isEqualTo("warehouse");
+    }
+}

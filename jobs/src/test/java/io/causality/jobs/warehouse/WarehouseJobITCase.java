@@ -1,0 +1,316 @@
+package io.causality.jobs.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.causality.jobs.common.DeadLetterSerializer;
+import io.causality.jobs.common.RawRecordDeserializer;
+import io.causality.stack.KafkaBroker;
+import io.causality.stack.StackLayout;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Exactly once from Kafka to Parquet, proven by breaking it: a failure is injected after a
+ * checkpoint, the job recovers from it, and the lake still holds every distinct event exactly once,
+ * each in the partition of its event time; retried duplicates are stored once and unreadable
+ * records end up in the dead-letter topic.
+ */
+class WarehouseJobITCase {
+    private static final String EVENTS = "it.events";
+    private static final String DLQ = "it.events.dlq";
+    private static final Instant BASE = Instant.parse("2026-11-22T08:00:00Z");
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static KafkaBroker kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        Path home =
+                Path.of("target", "it", "kafka-" + UUID.randomUUID().toString().substring(0, 8))
+                        .toAbsolutePath();
+        kafka = new KafkaBroker(new StackLayout(home).create(), freePort(), freePort());
+        kafka.start(Duration.ofSeconds(90));
+        kafka.createTopics(
+                List.of(new NewTopic(EVENTS, 3, (short) 1), new NewTopic(DLQ, 1, (short) 1)));
+    }
+
+    @AfterAll
+    static void stopKafka() throws IOException {
+        kafka.stop();
+    }
+
+    /** Fails the job once, on the first record after a checkpoint that followed some records. */
+    static final class FailOnceAfterCheckpoint
+            implements MapFunction<LakeRow, LakeRow>, CheckpointListener {
+        static final AtomicBoolean ARMED = new AtomicBoolean();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicInteger SEEN = new AtomicInteger();
+
+        @Override
+        public LakeRow map(LakeRow row) {
+            SEEN.incrementAndGet();
+            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure after a completed checkpoint");
+            }
+            return row;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            if (SEEN.get() > 0) {
+                ARMED.set(true);
+            }
+        }
+    }
+
+    @Test
+    void failureAfterACheckpointLeavesEveryEventExactlyOnceInTheLake() throws Exception {
+        Path lake =
+                Path.of("target", "it", "lake-" + UUID.randomUUID().toString().substring(0, 8))
+                        .toAbsolutePath();
+        Map<String, Instant> expected = new HashMap<>();
+        // Phase 1: events, some sent twice (client retries), and records that are not events.
+        produce(events(0, 400, expected), 50, 3);
+
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        config.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        config.set(WarehouseOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(WarehouseOptions.DLQ_TOPIC, DLQ);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(2);
+        env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
+        KafkaSource<io.causality.jobs.common.RawRecord> source =
+                KafkaSource.<io.causality.jobs.common.RawRecord>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopics(EVENTS)
+                        .setGroupId("it-warehouse")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .build();
+        new WarehouseJob(
+                        source,
+                        WarehouseJob.lakeSink(lake.toUri().toString(), "SNAPPY"),
+                        WarehouseJob.deadLetterSink(config),
+                        config)
+                .withStepBeforeLake(new FailOnceAfterCheckpoint())
+                .build(env);
+        JobClient job = env.executeAsync("warehouse-exactly-once");
+
+        // Phase 2 starts once a checkpoint has covered part of phase 1, so the failure lands
+        // between two checkpoints with data on both sides.
+        await().atMost(Duration.ofSeconds(60)).untilTrue(FailOnceAfterCheckpoint.ARMED);
+        produce(events(400, 200, expected), 50, 2);
+
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> lakeEventIds(lake).size() >= expected.size());
+        job.stopWithSavepoint(
+                        false,
+                        lake.resolveSibling("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL)
+                .get(60, TimeUnit.SECONDS);
+
+        assertThat(FailOnceAfterCheckpoint.FAILED).as("the failure was injected").isTrue();
+        List<String> stored = lakeEventIds(lake);
+        assertThat(stored)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        // Each event sits in the partition of its own event time.
+        Map<String, String> partitionOf = lakePartitions(lake);
+        expected.forEach(
+                (id, at) ->
+                        assertThat(partitionOf.get(id))
+                                .isEqualTo(
+                                        PartitionPath.of(
+                                                at.getEpochSecond() % 2 == 0 ? "shop" : "news",
+                                                at.toEpochMilli())));
+
+        Map<String, String> deadLetters = deadLetters();
+        assertThat(deadLetters).as("the five unreadable records, by source offset").hasSize(5);
+        assertThat(deadLetters.values()).allSatisfy(reason -> assertThat(reason).isNotBlank());
+        assertThat(job.getJobID()).isInstanceOf(JobID.class);
+    }
+
+    private static List<String> events(int from, int count, Map<String, Instant> expected) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            // Spread over three hours, late ones included, and two apps.
+            Instant at = BASE.plusSeconds((i * 37L) % (3 * 3600));
+            String app = at.getEpochSecond() % 2 == 0 ? "shop" : "news";
+            String id =
+                    UUID.nameUUIDFromBytes(("event-" + i).getBytes(StandardCharsets.UTF_8))
+                            .toString();
+            expected.put(id, at);
+            out.add(Events.purchase(id, app, at, i));
+        }
+        return out;
+    }
+
+    private static void produce(List<String> events, int duplicates, int garbage) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (String e : events) {
+                producer.send(new ProducerRecord<>(EVENTS, e.getBytes(StandardCharsets.UTF_8)));
+            }
+            for (int i = 0; i < duplicates; i++) {
+                producer.send(
+                        new ProducerRecord<>(
+                                EVENTS,
+                                events.get(i * 3 % events.size())
+                                        .getBytes(StandardCharsets.UTF_8)));
+            }
+            for (int i = 0; i < garbage; i++) {
+                producer.send(
+                        new ProducerRecord<>(
+                                EVENTS, ("{broken json " + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static List<Path> committedFiles(Path lake) throws IOException {
+        if (!Files.exists(lake)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(lake)) {
+            // In-progress and pending files are hidden (dot-prefixed) until their checkpoint
+            // commits.
+            return files.filter(
+                            f ->
+                                    f.getFileName().toString().startsWith("part-")
+                                            && f.toString().endsWith(".parquet"))
+                    .toList();
+        }
+    }
+
+    private static List<String> lakeEventIds(Path lake) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (Path f : committedFiles(lake)) {
+            try (ParquetReader<GenericRecord> reader =
+                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
+                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+                    ids.add(r.get("event_id").toString());
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static Map<String, String> lakePartitions(Path lake) throws IOException {
+        Path root = lake.resolve("events");
+        Map<String, String> out = new HashMap<>();
+        for (Path f : committedFiles(lake)) {
+            String partition = root.relativize(f.getParent()).toString();
+            try (ParquetReader<GenericRecord> reader =
+                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
+                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+                    out.put(r.get("event_id").toString(), partition);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Dead letters by their source offset (the DLQ is at least once, so a replay may repeat one).
+     */
+    private static Map<String, String> deadLetters() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        Map<String, String> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            TopicPartition tp = new TopicPartition(DLQ, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            Set<Long> seen = new HashSet<>();
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    seen.add(r.offset());
+                    out.put(
+                            new String(
+                                    r.headers().lastHeader(DeadLetterSerializer.SOURCE).value(),
+                                    StandardCharsets.UTF_8),
+                            new String(
+                                    r.headers().lastHeader(DeadLetterSerializer.REASON).value(),
+                                    StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
