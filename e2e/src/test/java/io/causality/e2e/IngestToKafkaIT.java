@@ -296,6 +296,22 @@ class IngestToKafkaIT {
     }
 
     @Test
+    void aClientOfferingAnHttp2UpgradeIsAnsweredOverHttp11() throws Exception {
+        // java.net.http offers h2c by default; the answer must still come.
+        java.net.http.HttpResponse<String> r =
+                java.net.http.HttpClient.newBuilder()
+                        .version(java.net.http.HttpClient.Version.HTTP_2)
+                        .build()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(client.baseUrl() + "/ready"))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_1_1);
+    }
+
+    @Test
     void metricsHealthAndReadiness() throws Exception {
         String key = pipeline.newKey("metrics");
         client.nativeBatch(key, List.of(purchase("m", 1)));

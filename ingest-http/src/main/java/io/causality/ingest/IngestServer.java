@@ -86,6 +86,10 @@ public final class IngestServer implements AutoCloseable {
                         .setPort(config.port())
                         .setIdleTimeout(60)
                         .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                        // HTTP/1.1 only: TLS and HTTP/2 belong to the proxy in front. Vert.x would
+                        // accept an
+                        // h2c upgrade (101) and then leave the request unanswered.
+                        .setHttp2ClearTextEnabled(false)
                         .setDecompressionSupported(false)
                         .setCompressionSupported(false);
         vertx.deployVerticle(

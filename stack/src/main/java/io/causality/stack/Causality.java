@@ -30,6 +30,7 @@ public final class Causality {
     static LocalStack stack() {
         Path root = Path.of(System.getProperty("causality.root", ".")).toAbsolutePath().normalize();
         return new LocalStack(
+                root,
                 StackLayout.fromEnvironment(root),
                 StackConfig.fromEnvironment(System.getenv()),
                 System.out);
@@ -77,15 +78,22 @@ public final class Causality {
 
         @Option(
                 names = "--seed",
-                defaultValue = "42",
-                description = "random seed (default ${DEFAULT-VALUE})")
-        long seed;
+                description =
+                        "random seed; by default a new one each run (the same seed sends the same"
+                                + " event ids again, and the lake stores them once)")
+        Long seed;
 
         @Option(
                 names = "--batch-size",
                 defaultValue = "100",
                 description = "events per request (default ${DEFAULT-VALUE})")
         int batchSize;
+
+        private long seedToUse() {
+            long s = seed != null ? seed : System.currentTimeMillis();
+            System.out.println("demo traffic with seed " + s + " (--seed " + s + " repeats it)");
+            return s;
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -97,7 +105,8 @@ public final class Causality {
                                         stack.demoKeys(),
                                         admin,
                                         System.out)
-                                .run(events, seed, batchSize);
+                                .run(events, seedToUse(), batchSize);
+                stack.printLake(java.time.Duration.ofSeconds(45));
                 return r.kafkaGained() == r.accepted() ? 0 : 1;
             }
         }

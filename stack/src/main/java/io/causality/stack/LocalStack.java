@@ -38,14 +38,39 @@ public final class LocalStack {
     private final PostgresServer postgres;
     private final KafkaBroker kafka;
     private final ManagedProcess ingest;
+    private final FlinkCluster flink;
+    private final Path root;
 
-    public LocalStack(StackLayout layout, StackConfig config, PrintStream out) {
+    /** The Flink job that lands events in the lake, by the name it runs under. */
+    static final String WAREHOUSE_JOB = "causality-warehouse";
+
+    /**
+     * @param root the repository, where the built Flink distribution and job jar are
+     */
+    public LocalStack(Path root, StackLayout layout, StackConfig config, PrintStream out) {
+        this.root = root;
         this.layout = layout;
         this.config = config;
         this.out = out;
         this.postgres = new PostgresServer(layout, config.postgresPort());
         this.kafka = new KafkaBroker(layout, config.kafkaPort(), config.kafkaControllerPort());
         this.ingest = new ManagedProcess("ingest", layout);
+        this.flink =
+                new FlinkCluster(
+                        layout,
+                        root.resolve("flink-conf/target/flink"),
+                        root.resolve("flink-conf/src/main/flink"),
+                        config.flinkRestPort(),
+                        config.flinkRpcPort());
+    }
+
+    /** Where the warehouse job writes: {@code <home>/lake/events/app_id=…/dt=…/hour=…}. */
+    public Path lake() {
+        return layout.home().resolve("lake");
+    }
+
+    private Path savepointFile() {
+        return layout.home().resolve("flink/warehouse.savepoint");
     }
 
     public StackLayout layout() {
@@ -90,6 +115,12 @@ public final class LocalStack {
                     }
                     awaitIngestReady(Duration.ofSeconds(60));
                 });
+        if (config.flinkEnabled()) {
+            step("Flink", flink.jobManager(), () -> flink.start(Duration.ofSeconds(120)));
+            ensureWarehouseJob();
+        } else {
+            out.println("  " + pad("Flink") + "not started (CAUSALITY_FLINK=off)");
+        }
         out.println();
         out.println("Causality is up. Data and logs are in " + layout.home());
         out.println(
@@ -99,8 +130,101 @@ public final class LocalStack {
         out.println("  metrics     " + config.ingestUrl() + "/metrics");
         out.println("  kafka       " + kafka.bootstrapServers());
         out.println("  postgres    " + postgres.jdbcUrl() + " (user " + PostgresServer.USER + ")");
+        out.println("  flink       " + flink.restUrl() + " (web UI and REST API)");
+        out.println("  lake        " + lake().resolve("events"));
         out.println(
                 "  demo keys   " + String.join(", ", demoKeys.keySet()) + " in " + demoKeysFile());
+    }
+
+    /** Submits the warehouse job unless it runs, resuming from the savepoint `down` took. */
+    private void ensureWarehouseJob() throws Exception {
+        var running = flink.activeJob(WAREHOUSE_JOB);
+        if (running.isPresent()) {
+            out.println("  " + pad("warehouse") + "already running (job " + running.get() + ")");
+            return;
+        }
+        String savepoint =
+                Files.exists(savepointFile())
+                        ? Files.readString(savepointFile(), StandardCharsets.UTF_8).trim()
+                        : null;
+        Path jar = jobsJar();
+        String id =
+                flink.submit(
+                        jar,
+                        "io.causality.jobs.warehouse.WarehouseJob",
+                        List.of(
+                                "--lake.path", lake().toUri().toString(),
+                                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                                "--checkpoint.interval", "10s"),
+                        savepoint);
+        out.println(
+                "  "
+                        + pad("warehouse")
+                        + "submitted (job "
+                        + id
+                        + (savepoint != null ? ", resumed from " + savepoint : "")
+                        + ")");
+    }
+
+    private Path jobsJar() throws IOException {
+        try (var files = Files.list(root.resolve("jobs/target"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-flink.jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () ->
+                                    new IOException(
+                                            "no jobs jar in "
+                                                    + root.resolve("jobs/target")
+                                                    + "; build it with ./causality (it builds what is missing)"));
+        }
+    }
+
+    /**
+     * Waits for the warehouse job to complete two checkpoints (files are committed at checkpoints,
+     * and the second one surely covers everything already in Kafka), then prints the lake by
+     * partition.
+     */
+    public void printLake(Duration timeout) throws IOException, InterruptedException {
+        if (!config.flinkEnabled()) {
+            return;
+        }
+        Path events = lake().resolve("events");
+        var job = flink.activeJob(WAREHOUSE_JOB);
+        if (job.isEmpty()) {
+            out.println("lake: the warehouse job is not running (see " + flink.restUrl() + ")");
+            return;
+        }
+        long start = flink.completedCheckpoints(job.get());
+        Instant deadline = Instant.now().plus(timeout);
+        out.print("waiting for the warehouse job to commit the lake (two checkpoints) ...");
+        out.flush();
+        while (flink.completedCheckpoints(job.get()) < start + 2) {
+            if (Instant.now().isAfter(deadline)) {
+                out.println(" not within " + timeout + "; see " + flink.restUrl());
+                return;
+            }
+            Thread.sleep(500); // checkpoints come every 10 s; the deadline bounds the wait
+        }
+        out.println(" done");
+        java.util.Map<String, long[]> byPartition = new java.util.TreeMap<>();
+        if (Files.isDirectory(events)) {
+            try (var files = Files.walk(events)) {
+                // Committed files only: in-progress ones are hidden (dot-prefixed).
+                for (Path f :
+                        files.filter(f -> f.getFileName().toString().startsWith("part-"))
+                                .toList()) {
+                    long[] agg =
+                            byPartition.computeIfAbsent(
+                                    events.relativize(f.getParent()).toString(), k -> new long[2]);
+                    agg[0]++;
+                    agg[1] += Files.size(f);
+                }
+            }
+        }
+        out.println("lake " + events + ": " + byPartition.size() + " partitions");
+        byPartition.forEach(
+                (partition, agg) ->
+                        out.printf("  %-45s %3d files %,10d bytes%n", partition, agg[0], agg[1]));
     }
 
     private interface Starter {
@@ -237,7 +361,18 @@ public final class LocalStack {
         }
     }
 
-    public void down() throws IOException {
+    public void down() throws IOException, InterruptedException {
+        if (flink.jobManager().running().isPresent()) {
+            var job = flink.activeJob(WAREHOUSE_JOB);
+            if (job.isPresent()) {
+                // Stop with a savepoint so that the next `up` resumes with nothing lost or doubled.
+                String savepoint = flink.stopWithSavepoint(job.get(), Duration.ofSeconds(120));
+                Files.writeString(savepointFile(), savepoint, StandardCharsets.UTF_8);
+                out.println("  " + pad("warehouse") + "stopped with savepoint " + savepoint);
+            }
+        }
+        stop("Flink TM", flink.taskManager());
+        stop("Flink JM", flink.jobManager());
         stop("ingest", ingest);
         stop("Kafka", kafka.process());
         stop("PostgreSQL", postgres.process());
@@ -253,7 +388,13 @@ public final class LocalStack {
     public boolean status() throws InterruptedException {
         boolean all = true;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        for (ManagedProcess p : List.of(postgres.process(), kafka.process(), ingest)) {
+        for (ManagedProcess p :
+                List.of(
+                        postgres.process(),
+                        kafka.process(),
+                        ingest,
+                        flink.jobManager(),
+                        flink.taskManager())) {
             var h = p.running();
             all &= h.isPresent();
             String extra =
@@ -264,7 +405,7 @@ public final class LocalStack {
                             : "";
             out.println(
                     "  "
-                            + pad(p.name())
+                            + String.format("%-18s", p.name())
                             + h.map(x -> "running (pid " + x.pid() + extra + ")")
                                     .orElse("stopped"));
         }

@@ -62,9 +62,16 @@ public final class ManagedProcess {
      */
     public ProcessHandle startJava(List<String> jvmArgs, String mainClass, List<String> args)
             throws IOException {
+        return startJava(jvmArgs, System.getProperty("java.class.path"), mainClass, args);
+    }
+
+    /** As {@link #startJava(List, String, List)}, with a classpath of its own. */
+    public ProcessHandle startJava(
+            List<String> jvmArgs, String classpath, String mainClass, List<String> args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
-        cmd.addAll(javaCommand(jvmArgs, mainClass, args));
+        cmd.addAll(javaCommand(jvmArgs, classpath, mainClass, args));
         Files.createDirectories(logFile.getParent());
         Files.createDirectories(pidFile.getParent());
         Process p =
@@ -80,7 +87,14 @@ public final class ManagedProcess {
     /** Runs a Java main to completion (a one-off tool such as Kafka's storage formatter). */
     public static int runJava(List<String> jvmArgs, String mainClass, List<String> args, Path log)
             throws IOException, InterruptedException {
-        List<String> cmd = javaCommand(jvmArgs, mainClass, args);
+        return runJava(jvmArgs, System.getProperty("java.class.path"), mainClass, args, log);
+    }
+
+    /** As {@link #runJava(List, String, List, Path)}, with a classpath of its own. */
+    public static int runJava(
+            List<String> jvmArgs, String classpath, String mainClass, List<String> args, Path log)
+            throws IOException, InterruptedException {
+        List<String> cmd = javaCommand(jvmArgs, classpath, mainClass, args);
         Files.createDirectories(log.getParent());
         Process p =
                 new ProcessBuilder(cmd)
@@ -130,13 +144,13 @@ public final class ManagedProcess {
 
     /** {@code java <jvmArgs> -cp <this JVM's classpath> <mainClass> <args>}. */
     private static List<String> javaCommand(
-            List<String> jvmArgs, String mainClass, List<String> args) {
+            List<String> jvmArgs, String classpath, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.add("-XX:-UsePerfData");
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;

@@ -4,14 +4,24 @@ import java.util.Map;
 
 /** Ports of the local stack; each can be changed with an environment variable. */
 public record StackConfig(
-        int kafkaPort, int kafkaControllerPort, int postgresPort, int ingestPort) {
+        int kafkaPort,
+        int kafkaControllerPort,
+        int postgresPort,
+        int ingestPort,
+        int flinkRestPort,
+        int flinkRpcPort,
+        boolean flinkEnabled) {
 
     public static StackConfig fromEnvironment(Map<String, String> env) {
         return new StackConfig(
                 port(env, "CAUSALITY_KAFKA_PORT", 9092),
                 port(env, "CAUSALITY_KAFKA_CONTROLLER_PORT", 9093),
                 port(env, "CAUSALITY_POSTGRES_PORT", 5433),
-                port(env, "CAUSALITY_INGEST_PORT", 8080));
+                port(env, "CAUSALITY_INGEST_PORT", 8080),
+                port(env, "CAUSALITY_FLINK_PORT", 8081),
+                port(env, "CAUSALITY_FLINK_RPC_PORT", 6123),
+                // CAUSALITY_FLINK=off starts the stack without Flink (the ingest benchmark does).
+                !"off".equalsIgnoreCase(env.getOrDefault("CAUSALITY_FLINK", "on").trim()));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -1,0 +1,364 @@
+package io.causality.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.schemas.EventJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A real Flink session cluster (one JobManager, one TaskManager, each its own JVM) run from the lib
+ * folder that the {@code flink-conf} module assembles from Maven Central, configured from its
+ * templates, and driven through the REST API as a user would.
+ */
+public final class FlinkCluster {
+    /** What Flink's own scripts pass on Java 17 ({@code env.java.opts.all} of its config). */
+    static final List<String> JAVA_17_OPTIONS =
+            List.of(
+                    "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
+                    "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+                    "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens=java.base/java.net=ALL-UNNAMED",
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
+                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                    "--add-opens=java.base/java.text=ALL-UNNAMED",
+                    "--add-opens=java.base/java.time=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
+    private static final Set<String> ACTIVE =
+            Set.of("CREATED", "INITIALIZING", "RUNNING", "RESTARTING", "RECONCILING");
+
+    private final Path home;
+    private final Path dist;
+    private final Path templates;
+    private final int restPort;
+    private final int rpcPort;
+    private final ManagedProcess jobManager;
+    private final ManagedProcess taskManager;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    /**
+     * @param dist folder with {@code lib/} (the flink-conf module's target/flink)
+     * @param templates folder with {@code config.yaml} and {@code log4j2.xml} templates
+     */
+    public FlinkCluster(StackLayout layout, Path dist, Path templates, int restPort, int rpcPort) {
+        this.home = layout.home();
+        this.dist = dist;
+        this.templates = templates;
+        this.restPort = restPort;
+        this.rpcPort = rpcPort;
+        this.jobManager = new ManagedProcess("flink-jobmanager", layout);
+        this.taskManager = new ManagedProcess("flink-taskmanager", layout);
+    }
+
+    public String restUrl() {
+        return "http://127.0.0.1:" + restPort;
+    }
+
+    public ManagedProcess jobManager() {
+        return jobManager;
+    }
+
+    public ManagedProcess taskManager() {
+        return taskManager;
+    }
+
+    public Path savepoints() {
+        return home.resolve("flink/savepoints");
+    }
+
+    private Path conf() {
+        return home.resolve("flink/conf");
+    }
+
+    /** Starts whatever of the two processes is not running and waits for a usable cluster. */
+    public void start(Duration timeout) throws IOException, InterruptedException {
+        if (!Files.isDirectory(dist.resolve("lib"))) {
+            throw new IOException(
+                    "no Flink lib folder at "
+                            + dist.resolve("lib")
+                            + "; build the flink-conf module (./causality builds it)");
+        }
+        writeConfiguration();
+        String classpath = dist.resolve("lib") + "/*";
+        if (jobManager.running().isEmpty()) {
+            Params p = memoryParams("GET_JM_RESOURCE_PARAMS", classpath);
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "--configDir",
+                                    conf().toString(),
+                                    "--executionMode",
+                                    "cluster"));
+            args.addAll(p.dynamic());
+            jobManager.startJava(
+                    jvmArgs(p),
+                    classpath,
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    args);
+        }
+        if (taskManager.running().isEmpty()) {
+            Params p = memoryParams("GET_TM_RESOURCE_PARAMS", classpath);
+            List<String> args = new ArrayList<>(List.of("--configDir", conf().toString()));
+            args.addAll(p.dynamic());
+            taskManager.startJava(
+                    jvmArgs(p),
+                    classpath,
+                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                    args);
+        }
+        awaitReady(timeout);
+    }
+
+    private List<String> jvmArgs(Params p) {
+        List<String> out = new ArrayList<>(JAVA_17_OPTIONS);
+        out.addAll(p.jvm());
+        out.add("-Djava.io.tmpdir=" + home.resolve("flink/tmp"));
+        out.add("-Dlog4j2.configurationFile=" + conf().resolve("log4j2.xml"));
+        return out;
+    }
+
+    private void writeConfiguration() throws IOException {
+        for (String dir : List.of("conf", "tmp", "uploads", "checkpoints", "savepoints")) {
+            Files.createDirectories(home.resolve("flink").resolve(dir));
+        }
+        String yaml =
+                Files.readString(templates.resolve("config.yaml"), StandardCharsets.UTF_8)
+                        .replace("${home}", home.toString())
+                        .replace("${restPort}", Integer.toString(restPort))
+                        .replace("${rpcPort}", Integer.toString(rpcPort))
+                        .replace("${metricsPorts}", (restPort + 1168) + "-" + (restPort + 1169));
+        Files.writeString(conf().resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+        Files.copy(
+                templates.resolve("log4j2.xml"),
+                conf().resolve("log4j2.xml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** JVM memory flags and dynamic properties, as Flink's scripts get them from BashJavaUtils. */
+    private record Params(List<String> jvm, List<String> dynamic) {}
+
+    private Params memoryParams(String command, String classpath)
+            throws IOException, InterruptedException {
+        Path log = home.resolve("flink/tmp/bash-java-utils-" + UUID.randomUUID() + ".log");
+        int rc =
+                ManagedProcess.runJava(
+                        List.of(
+                                "-Xmx128m",
+                                "-Dlog4j2.configurationFile=" + conf().resolve("log4j2.xml")),
+                        classpath,
+                        "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                        List.of(command, "--configDir", conf().toString()),
+                        log);
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        List<String> results = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")) {
+                results.add(line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim());
+            }
+        }
+        if (rc != 0 || results.size() < 2) {
+            throw new IOException(
+                    "BashJavaUtils "
+                            + command
+                            + " failed (exit "
+                            + rc
+                            + "):\n"
+                            + String.join("\n", lines));
+        }
+        return new Params(split(results.get(0)), split(results.get(1)));
+    }
+
+    private static List<String> split(String s) {
+        return Arrays.stream(s.trim().split("\\s+")).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** Waits until the REST API answers and a TaskManager has registered. */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (ManagedProcess p : List.of(jobManager, taskManager)) {
+                if (p.running().isEmpty()) {
+                    throw new IOException(p.name() + " exited during start:\n" + p.tail(30));
+                }
+            }
+            Optional<JsonNode> overview = get("/overview");
+            if (overview.isPresent() && overview.get().path("taskmanagers").asInt() > 0) {
+                return;
+            }
+            Thread.sleep(250); // polling a starting cluster; the deadline bounds it
+        }
+        throw new IOException(
+                "the Flink cluster was not ready within "
+                        + timeout
+                        + "; see "
+                        + jobManager.logFile()
+                        + " and "
+                        + taskManager.logFile());
+    }
+
+    /** The id of the active job with this name, if there is one. */
+    public Optional<String> activeJob(String name) throws InterruptedException {
+        return get("/jobs/overview")
+                .flatMap(
+                        o -> {
+                            for (JsonNode job : o.path("jobs")) {
+                                if (name.equals(job.path("name").asText())
+                                        && ACTIVE.contains(job.path("state").asText())) {
+                                    return Optional.of(job.path("jid").asText());
+                                }
+                            }
+                            return Optional.empty();
+                        });
+    }
+
+    /** How many checkpoints of a job have completed, or -1 if the cluster does not say. */
+    public long completedCheckpoints(String jobId) throws InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints")
+                .map(c -> c.path("counts").path("completed").asLong(-1))
+                .orElse(-1L);
+    }
+
+    /**
+     * Uploads a jar and runs a job from it (resuming from a savepoint if given); returns the job
+     * id.
+     */
+    public String submit(Path jar, String entryClass, List<String> args, String savepoint)
+            throws IOException, InterruptedException {
+        String boundary = "causality-" + UUID.randomUUID();
+        byte[] head =
+                ("--"
+                                + boundary
+                                + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                                + jar.getFileName()
+                                + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> upload =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(restUrl() + "/jars/upload"))
+                                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                                .POST(
+                                        HttpRequest.BodyPublishers.concat(
+                                                HttpRequest.BodyPublishers.ofByteArray(head),
+                                                HttpRequest.BodyPublishers.ofFile(jar),
+                                                HttpRequest.BodyPublishers.ofByteArray(tail)))
+                                .timeout(Duration.ofMinutes(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        JsonNode uploaded = json(upload, "uploading " + jar.getFileName());
+        String jarId = Path.of(uploaded.path("filename").asText()).getFileName().toString();
+        ObjectNode run = EventJson.mapper().createObjectNode();
+        run.put("entryClass", entryClass);
+        args.forEach(run.putArray("programArgsList")::add);
+        if (savepoint != null) {
+            run.put("savepointPath", savepoint);
+        }
+        HttpResponse<String> started =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(restUrl() + "/jars/" + jarId + "/run"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(run.toString()))
+                                .timeout(Duration.ofMinutes(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return json(started, "running " + entryClass).path("jobid").asText();
+    }
+
+    /** Stops a job with a savepoint and returns the savepoint's location. */
+    public String stopWithSavepoint(String jobId, Duration timeout)
+            throws IOException, InterruptedException {
+        ObjectNode body =
+                EventJson.mapper()
+                        .createObjectNode()
+                        .put("drain", false)
+                        .put("targetDirectory", savepoints().toUri().toString());
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(restUrl() + "/jobs/" + jobId + "/stop"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        String request = json(r, "stopping job " + jobId).path("request-id").asText();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<JsonNode> status = get("/jobs/" + jobId + "/savepoints/" + request);
+            if (status.isPresent()
+                    && "COMPLETED".equals(status.get().path("status").path("id").asText())) {
+                JsonNode op = status.get().path("operation");
+                if (op.has("failure-cause")) {
+                    throw new IOException(
+                            "savepoint of job "
+                                    + jobId
+                                    + " failed: "
+                                    + op.path("failure-cause")
+                                            .path("stack-trace")
+                                            .asText()
+                                            .lines()
+                                            .findFirst()
+                                            .orElse(""));
+                }
+                return op.path("location").asText();
+            }
+            Thread.sleep(250); // polling the savepoint operation; the deadline bounds it
+        }
+        throw new IOException(
+                "the savepoint of job " + jobId + " did not complete within " + timeout);
+    }
+
+    private Optional<JsonNode> get(String path) throws InterruptedException {
+        try {
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(restUrl() + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200
+                    ? Optional.of(EventJson.mapper().readTree(r.body()))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> r, String what) throws IOException {
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException(what + " failed: HTTP " + r.statusCode() + " " + r.body());
+        }
+        return EventJson.mapper().readTree(r.body());
+    }
+
+    public void stop() throws IOException {
+        taskManager.stop(Duration.ofSeconds(30));
+        jobManager.stop(Duration.ofSeconds(30));
+    }
+}
