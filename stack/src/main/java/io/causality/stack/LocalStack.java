@@ -130,8 +130,10 @@ public final class LocalStack {
         out.println("  metrics     " + config.ingestUrl() + "/metrics");
         out.println("  kafka       " + kafka.bootstrapServers());
         out.println("  postgres    " + postgres.jdbcUrl() + " (user " + PostgresServer.USER + ")");
-        out.println("  flink       " + flink.restUrl() + " (web UI and REST API)");
-        out.println("  lake        " + lake().resolve("events"));
+        if (config.flinkEnabled()) {
+            out.println("  flink       " + flink.restUrl() + " (web UI and REST API)");
+            out.println("  lake        " + lake().resolve("events"));
+        }
         out.println(
                 "  demo keys   " + String.join(", ", demoKeys.keySet()) + " in " + demoKeysFile());
     }
