@@ -144,7 +144,11 @@ public final class LakeBenchmark {
         job.setString("kafka.dlq-topic", topic + ".dlq");
         new WarehouseJob(
                         source,
-                        WarehouseJob.lakeSink(lake.toUri().toString(), "SNAPPY"),
+                        WarehouseJob.lakeSink(
+                                lake.toUri().toString(),
+                                "SNAPPY",
+                                org.apache.flink.configuration.MemorySize.ofMebiBytes(128),
+                                10),
                         WarehouseJob.deadLetterSink(job),
                         job)
                 .build(env);
@@ -160,8 +164,7 @@ public final class LakeBenchmark {
         System.out.println("\n== files and bytes per partition (job output)");
         Map<String, long[]> byPartition = new TreeMap<>();
         try (Stream<Path> files = Files.walk(lake.resolve("events"))) {
-            for (Path f :
-                    files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+            for (Path f : files.filter(LakeBenchmark::visibleParquet).toList()) {
                 long[] agg =
                         byPartition.computeIfAbsent(
                                 lake.resolve("events").relativize(f.getParent()).toString(),
@@ -173,6 +176,12 @@ public final class LakeBenchmark {
         byPartition.forEach(
                 (p, agg) ->
                         System.out.printf("  %-42s %3d files %,12d bytes%n", p, agg[0], agg[1]));
+    }
+
+    /** Committed lake files: in-progress and pending ones are hidden (dot-prefixed). */
+    static boolean visibleParquet(Path f) {
+        String name = f.getFileName().toString();
+        return !name.startsWith(".") && name.endsWith(".parquet");
     }
 
     /** Demo traffic as the ingest stores it: valid, enriched, spread over the last six hours. */

@@ -106,7 +106,7 @@ public final class Causality {
                                         admin,
                                         System.out)
                                 .run(events, seedToUse(), batchSize);
-                stack.printLake(java.time.Duration.ofSeconds(45));
+                stack.printLake(java.time.Duration.ofSeconds(90));
                 return r.kafkaGained() == r.accepted() ? 0 : 1;
             }
         }

@@ -45,6 +45,14 @@ public final class LocalStack {
     static final String WAREHOUSE_JOB = "causality-warehouse";
 
     /**
+     * Locally the lake should show up within seconds: checkpoints every 5 s and small files
+     * compacted every 3 checkpoints (production defaults: 30 s and 10).
+     */
+    static final int CHECKPOINT_SECONDS = 5;
+
+    static final int COMPACTION_CHECKPOINTS = 3;
+
+    /**
      * @param root the repository, where the built Flink distribution and job jar are
      */
     public LocalStack(Path root, StackLayout layout, StackConfig config, PrintStream out) {
@@ -157,7 +165,9 @@ public final class LocalStack {
                         List.of(
                                 "--lake.path", lake().toUri().toString(),
                                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                                "--checkpoint.interval", "10s"),
+                                "--checkpoint.interval", CHECKPOINT_SECONDS + "s",
+                                "--lake.compaction.checkpoints",
+                                        Integer.toString(COMPACTION_CHECKPOINTS)),
                         savepoint);
         out.println(
                 "  "
@@ -198,14 +208,17 @@ public final class LocalStack {
         }
         long start = flink.completedCheckpoints(job.get());
         Instant deadline = Instant.now().plus(timeout);
-        out.print("waiting for the warehouse job to commit the lake (two checkpoints) ...");
+        out.print(
+                "waiting for the warehouse job to compact and commit the lake ("
+                        + (COMPACTION_CHECKPOINTS + 2)
+                        + " checkpoints) ...");
         out.flush();
-        while (flink.completedCheckpoints(job.get()) < start + 2) {
+        while (flink.completedCheckpoints(job.get()) < start + COMPACTION_CHECKPOINTS + 2) {
             if (Instant.now().isAfter(deadline)) {
                 out.println(" not within " + timeout + "; see " + flink.restUrl());
                 return;
             }
-            Thread.sleep(500); // checkpoints come every 10 s; the deadline bounds the wait
+            Thread.sleep(500); // checkpoints come every few seconds; the deadline bounds the wait
         }
         out.println(" done");
         java.util.Map<String, long[]> byPartition = new java.util.TreeMap<>();
@@ -213,7 +226,10 @@ public final class LocalStack {
             try (var files = Files.walk(events)) {
                 // Committed files only: in-progress ones are hidden (dot-prefixed).
                 for (Path f :
-                        files.filter(f -> f.getFileName().toString().startsWith("part-"))
+                        files.filter(
+                                        f ->
+                                                !f.getFileName().toString().startsWith(".")
+                                                        && f.toString().endsWith(".parquet"))
                                 .toList()) {
                     long[] agg =
                             byPartition.computeIfAbsent(

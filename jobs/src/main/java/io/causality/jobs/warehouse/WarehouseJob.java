@@ -11,9 +11,12 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
+import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -93,10 +96,19 @@ public final class WarehouseJob {
         unique.sinkTo(lake).uid("lake-sink").name("parquet lake");
     }
 
-    /** The Parquet file sink of the lake at {@code <path>/events}. */
-    public static FileSink<LakeRow> lakeSink(String path, String compression) {
+    /**
+     * The Parquet file sink of the lake at {@code <path>/events}, compacting each partition's small
+     * files into one once they reach the target size or after the given number of checkpoints.
+     */
+    public static FileSink<LakeRow> lakeSink(
+            String path, String compression, MemorySize compactAt, int compactEveryCheckpoints) {
         CompressionCodecName codec =
                 CompressionCodecName.valueOf(compression.toUpperCase(Locale.ROOT));
+        if (compactEveryCheckpoints < 1) {
+            throw new IllegalArgumentException(
+                    "lake.compaction.checkpoints must be at least 1, got "
+                            + compactEveryCheckpoints);
+        }
         return FileSink.forBulkFormat(new Path(path, "events"), new LakeWriterFactory(codec))
                 .withBucketAssigner(new PartitionPath())
                 // Bulk formats roll on every checkpoint: that is what makes the files exactly-once.
@@ -106,7 +118,23 @@ public final class WarehouseJob {
                                 .withPartPrefix("part")
                                 .withPartSuffix(".parquet")
                                 .build())
+                .enableCompact(
+                        FileCompactStrategy.Builder.newBuilder()
+                                .setSizeThreshold(compactAt.getBytes())
+                                .enableCompactionOnCheckpoint(compactEveryCheckpoints)
+                                .setNumCompactThreads(1)
+                                .build(),
+                        new RecordWiseFileCompactor<>(new LakeFileReader.Factory()))
                 .build();
+    }
+
+    /** The lake sink as the options say. */
+    public static FileSink<LakeRow> lakeSink(Configuration config) {
+        return lakeSink(
+                config.get(WarehouseOptions.LAKE_PATH),
+                config.get(WarehouseOptions.COMPRESSION),
+                config.get(WarehouseOptions.COMPACTION_TARGET_SIZE),
+                config.get(WarehouseOptions.COMPACTION_CHECKPOINTS));
     }
 
     public static KafkaSource<RawRecord> eventSource(Configuration config) {
@@ -145,13 +173,7 @@ public final class WarehouseJob {
         env.enableCheckpointing(
                 config.get(WarehouseOptions.CHECKPOINT_INTERVAL).toMillis(),
                 CheckpointingMode.EXACTLY_ONCE);
-        new WarehouseJob(
-                        eventSource(config),
-                        lakeSink(
-                                config.get(WarehouseOptions.LAKE_PATH),
-                                config.get(WarehouseOptions.COMPRESSION)),
-                        deadLetterSink(config),
-                        config)
+        new WarehouseJob(eventSource(config), lakeSink(config), deadLetterSink(config), config)
                 .build(env);
         env.execute("causality-warehouse");
     }

@@ -3,6 +3,7 @@ package io.causality.jobs.warehouse;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /** Everything the warehouse job can be told, with defaults; read from the job's arguments. */
 public final class WarehouseOptions {
@@ -45,6 +46,21 @@ public final class WarehouseOptions {
                     .stringType()
                     .defaultValue("SNAPPY")
                     .withDescription("SNAPPY or ZSTD.");
+
+    public static final ConfigOption<MemorySize> COMPACTION_TARGET_SIZE =
+            ConfigOptions.key("lake.compaction.target-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(128))
+                    .withDescription(
+                            "The small files of a partition are merged once they add up to this size.");
+
+    public static final ConfigOption<Integer> COMPACTION_CHECKPOINTS =
+            ConfigOptions.key("lake.compaction.checkpoints")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription(
+                            "... or after this many checkpoints, whichever comes first. Files become visible when"
+                                    + " compacted, so this times the checkpoint interval is the lake's delay.");
 
     public static final ConfigOption<Duration> DEDUP_TTL =
             ConfigOptions.key("dedup.ttl")

@@ -31,6 +31,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -150,7 +151,8 @@ class WarehouseJobITCase {
                         .build();
         new WarehouseJob(
                         source,
-                        WarehouseJob.lakeSink(lake.toUri().toString(), "SNAPPY"),
+                        WarehouseJob.lakeSink(
+                                lake.toUri().toString(), "SNAPPY", MemorySize.ofMebiBytes(128), 3),
                         WarehouseJob.deadLetterSink(config),
                         config)
                 .withStepBeforeLake(new FailOnceAfterCheckpoint())
@@ -185,6 +187,17 @@ class WarehouseJobITCase {
                                         PartitionPath.of(
                                                 at.getEpochSecond() % 2 == 0 ? "shop" : "news",
                                                 at.toEpochMilli())));
+
+        // Small files were compacted: without compaction this run leaves about six per partition
+        // (one per checkpoint and writer); with it, one per compaction round.
+        Map<String, Long> filesPerPartition = new HashMap<>();
+        for (Path f : committedFiles(lake)) {
+            assertThat(f.getFileName().toString()).startsWith("compacted-");
+            filesPerPartition.merge(
+                    lake.resolve("events").relativize(f.getParent()).toString(), 1L, Long::sum);
+        }
+        assertThat(filesPerPartition.values())
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(2));
 
         Map<String, String> deadLetters = deadLetters();
         assertThat(deadLetters).as("the five unreadable records, by source offset").hasSize(5);
@@ -241,7 +254,7 @@ class WarehouseJobITCase {
             // commits.
             return files.filter(
                             f ->
-                                    f.getFileName().toString().startsWith("part-")
+                                    !f.getFileName().toString().startsWith(".")
                                             && f.toString().endsWith(".parquet"))
                     .toList();
         }
