@@ -3,6 +3,14 @@ package io.causality.jobs.warehouse;
 import io.causality.jobs.common.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.serialization.BulkWriter;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /** Readable fixtures: stored events as the ingest writes them. */
 final class Events {
@@ -25,6 +33,32 @@ final class Events {
                 + "\"properties\":{\"order_id\":\"o-1\",\"total\":"
                 + total
                 + ",\"currency\":\"EUR\"}}";
+    }
+
+    /** n purchases of app "shop", one second apart, as the parser makes them into lake rows. */
+    static List<LakeRow> rows(int n) throws Exception {
+        OneInputStreamOperatorTestHarness<RawRecord, LakeRow> parser =
+                ProcessFunctionTestHarnesses.forProcessFunction(new EventParser());
+        for (int i = 0; i < n; i++) {
+            String id = String.format("0190f8a2-7b7e-7c1a-9f00-%012d", i);
+            parser.processElement(raw(purchase(id, "shop", T0.plusSeconds(i), i + 0.5)), 0);
+        }
+        return parser.extractOutputValues();
+    }
+
+    /** Writes rows to one Parquet file with the lake's writer. */
+    static void writeParquet(
+            List<LakeRow> rows, java.nio.file.Path file, CompressionCodecName codec)
+            throws Exception {
+        try (FSDataOutputStream out =
+                FileSystem.getLocalFileSystem()
+                        .create(new Path(file.toUri()), FileSystem.WriteMode.OVERWRITE)) {
+            BulkWriter<LakeRow> writer = new LakeWriterFactory(codec).create(out);
+            for (LakeRow row : rows) {
+                writer.addElement(row);
+            }
+            writer.finish();
+        }
     }
 
     static RawRecord raw(String json) {

@@ -3,17 +3,11 @@ package io.causality.jobs.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.causality.jobs.common.RawRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.api.common.serialization.BulkWriter;
-import org.apache.flink.core.fs.FSDataOutputStream;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -25,37 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LakeWriterFactoryTest {
     @TempDir Path dir;
 
-    private static List<LakeRow> rows(int n) throws Exception {
-        OneInputStreamOperatorTestHarness<RawRecord, LakeRow> parser =
-                ProcessFunctionTestHarnesses.forProcessFunction(new EventParser());
-        for (int i = 0; i < n; i++) {
-            parser.processElement(
-                    Events.raw(
-                            Events.purchase(
-                                    String.format("0190f8a2-7b7e-7c1a-9f00-%012d", i),
-                                    "shop",
-                                    Events.T0.plusSeconds(i),
-                                    i + 0.5)),
-                    0);
-        }
-        return parser.extractOutputValues();
-    }
-
     @Test
     void writesTypedColumnsThatReadBackWithTheChosenCodec() throws Exception {
         Path file = dir.resolve("part-0.parquet");
-        try (FSDataOutputStream out =
-                FileSystem.getLocalFileSystem()
-                        .create(
-                                new org.apache.flink.core.fs.Path(file.toUri()),
-                                FileSystem.WriteMode.OVERWRITE)) {
-            BulkWriter<LakeRow> writer =
-                    new LakeWriterFactory(CompressionCodecName.ZSTD).create(out);
-            for (LakeRow row : rows(3)) {
-                writer.addElement(row);
-            }
-            writer.finish();
-        }
+        Events.writeParquet(Events.rows(3), file, CompressionCodecName.ZSTD);
         List<GenericRecord> back = new ArrayList<>();
         try (ParquetReader<GenericRecord> reader =
                 AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file)).build()) {
