@@ -105,10 +105,6 @@ public final class IngestMetrics {
         return registry.scrape();
     }
 
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
     public void close() {
         gcMetrics.close();
         registry.close();

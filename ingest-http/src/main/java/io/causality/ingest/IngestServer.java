@@ -141,11 +141,6 @@ public final class IngestServer implements AutoCloseable {
         return metrics;
     }
 
-    /** Whether Kafka and the key store answer and the service is not draining. */
-    public boolean ready() {
-        return !draining.get() && publisher.reachable() && keys.healthy();
-    }
-
     /** Stops taking requests, answers those in flight, flushes the producer, then releases all. */
     public void stop() {
         if (!draining.compareAndSet(false, true)) {

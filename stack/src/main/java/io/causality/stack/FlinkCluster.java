@@ -67,7 +67,11 @@ public final class FlinkCluster {
      * @param dist folder with {@code lib/} (the flink-conf module's target/flink)
      * @param templates folder with {@code config.yaml} and {@code log4j2.xml} templates
      */
-    public FlinkCluster(StackLayout layout, Path dist, Path templates, int restPort, int rpcPort) {
+    private final S3Server s3;
+
+    public FlinkCluster(
+            StackLayout layout, Path dist, Path templates, int restPort, int rpcPort, S3Server s3) {
+        this.s3 = s3;
         this.home = layout.home();
         this.dist = dist;
         this.templates = templates;
@@ -121,7 +125,8 @@ public final class FlinkCluster {
                     jvmArgs(p),
                     classpath,
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                    args);
+                    args,
+                    pluginEnv());
         }
         if (taskManager.running().isEmpty()) {
             Params p = memoryParams("GET_TM_RESOURCE_PARAMS", classpath);
@@ -131,9 +136,15 @@ public final class FlinkCluster {
                     jvmArgs(p),
                     classpath,
                     "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                    args);
+                    args,
+                    pluginEnv());
         }
         awaitReady(timeout);
+    }
+
+    /** S3 support is a plugin (it bundles unrelocated Hadoop), found through this variable. */
+    private java.util.Map<String, String> pluginEnv() {
+        return java.util.Map.of("FLINK_PLUGINS_DIR", dist.resolve("plugins").toString());
     }
 
     private List<String> jvmArgs(Params p) {
@@ -153,8 +164,15 @@ public final class FlinkCluster {
                         .replace("${home}", home.toString())
                         .replace("${restPort}", Integer.toString(restPort))
                         .replace("${rpcPort}", Integer.toString(rpcPort))
-                        .replace("${metricsPorts}", (restPort + 1168) + "-" + (restPort + 1169));
-        Files.writeString(conf().resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+                        .replace("${metricsPorts}", (restPort + 1168) + "-" + (restPort + 1169))
+                        .replace("${s3Endpoint}", s3.endpoint())
+                        .replace("${s3AccessKey}", s3.accessKey())
+                        .replace("${s3SecretKey}", s3.secretKey());
+        Path config = conf().resolve("config.yaml");
+        Files.writeString(config, yaml, StandardCharsets.UTF_8);
+        // It holds the S3 secret.
+        Files.setPosixFilePermissions(
+                config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.copy(
                 templates.resolve("log4j2.xml"),
                 conf().resolve("log4j2.xml"),
@@ -290,6 +308,49 @@ public final class FlinkCluster {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         return json(started, "running " + entryClass).path("jobid").asText();
+    }
+
+    /** Waits until the job and all its tasks run (a restored job needs a moment before that). */
+    public void awaitRunning(String jobId, Duration timeout)
+            throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<JsonNode> job = get("/jobs/" + jobId);
+            if (job.isPresent() && "RUNNING".equals(job.get().path("state").asText())) {
+                boolean all = true;
+                for (JsonNode v : job.get().path("vertices")) {
+                    all &= "RUNNING".equals(v.path("status").asText());
+                }
+                if (all) {
+                    return;
+                }
+            }
+            Thread.sleep(250); // polling the job's state; the deadline bounds it
+        }
+        throw new IOException(
+                "job " + jobId + " did not get all its tasks running within " + timeout);
+    }
+
+    /** The newest completed checkpoint of a job (retained on cancellation), if any. */
+    public Optional<String> latestCheckpoint(String jobId) throws InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints")
+                .map(c -> c.path("latest").path("completed").path("external_path").asText(""))
+                .filter(p -> !p.isEmpty());
+    }
+
+    /** Cancels a job (its checkpoints are retained). */
+    public void cancel(String jobId) throws IOException, InterruptedException {
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(restUrl() + "/jobs/" + jobId + "?mode=cancel"))
+                                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException(
+                    "cancelling job " + jobId + " failed: HTTP " + r.statusCode() + " " + r.body());
+        }
     }
 
     /** Stops a job with a savepoint and returns the savepoint's location. */

@@ -13,11 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,18 +61,34 @@ public final class LocalStack {
         this.postgres = new PostgresServer(layout, config.postgresPort());
         this.kafka = new KafkaBroker(layout, config.kafkaPort(), config.kafkaControllerPort());
         this.ingest = new ManagedProcess("ingest", layout);
+        this.secrets = new LocalSecrets(layout.conf().resolve("secrets.properties"));
+        this.s3 =
+                new S3Server(
+                        layout,
+                        root.resolve("flink-conf/target/s3proxy/s3proxy.jar"),
+                        config.s3Port(),
+                        secrets);
         this.flink =
                 new FlinkCluster(
                         layout,
                         root.resolve("flink-conf/target/flink"),
                         root.resolve("flink-conf/src/main/flink"),
                         config.flinkRestPort(),
-                        config.flinkRpcPort());
+                        config.flinkRpcPort(),
+                        s3);
     }
 
-    /** Where the warehouse job writes: {@code <home>/lake/events/app_id=…/dt=…/hour=…}. */
+    private final LocalSecrets secrets;
+    private final S3Server s3;
+
+    /** Where the warehouse job writes: the lake bucket on the stack's S3 server. */
+    public String lakeUri() {
+        return "s3://" + S3Server.LAKE_BUCKET + "/";
+    }
+
+    /** The lake's objects on disk (s3proxy's filesystem backend). */
     public Path lake() {
-        return layout.home().resolve("lake");
+        return s3.bucketDir(S3Server.LAKE_BUCKET);
     }
 
     private Path savepointFile() {
@@ -124,6 +138,7 @@ public final class LocalStack {
                     awaitIngestReady(Duration.ofSeconds(60));
                 });
         if (config.flinkEnabled()) {
+            step("S3 (s3proxy)", s3.process(), () -> s3.start(Duration.ofSeconds(60)));
             step("Flink", flink.jobManager(), () -> flink.start(Duration.ofSeconds(120)));
             ensureWarehouseJob();
         } else {
@@ -140,7 +155,14 @@ public final class LocalStack {
         out.println("  postgres    " + postgres.jdbcUrl() + " (user " + PostgresServer.USER + ")");
         if (config.flinkEnabled()) {
             out.println("  flink       " + flink.restUrl() + " (web UI and REST API)");
-            out.println("  lake        " + lake().resolve("events"));
+            out.println(
+                    "  s3          " + s3.endpoint() + " (bucket " + S3Server.LAKE_BUCKET + ")");
+            out.println(
+                    "  lake        "
+                            + lakeUri()
+                            + "events  (on disk: "
+                            + lake().resolve("events")
+                            + ")");
         }
         out.println(
                 "  demo keys   " + String.join(", ", demoKeys.keySet()) + " in " + demoKeysFile());
@@ -163,7 +185,7 @@ public final class LocalStack {
                         jar,
                         "io.causality.jobs.warehouse.WarehouseJob",
                         List.of(
-                                "--lake.path", lake().toUri().toString(),
+                                "--lake.path", lakeUri(),
                                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                                 "--checkpoint.interval", CHECKPOINT_SECONDS + "s",
                                 "--lake.compaction.checkpoints",
@@ -188,6 +210,48 @@ public final class LocalStack {
                                             "no jobs jar in "
                                                     + root.resolve("jobs/target")
                                                     + "; build it with ./causality (it builds what is missing)"));
+        }
+    }
+
+    /**
+     * Stops the warehouse job with a savepoint so that the next `up` resumes with nothing lost or
+     * doubled. A job that cannot take one (it may still be restoring) is retried; if it still
+     * fails, the job is cancelled and the next `up` resumes from its newest retained checkpoint:
+     * never from an older savepoint, which would write again what was committed since.
+     */
+    private void stopWarehouseJob(String jobId) throws IOException, InterruptedException {
+        IOException last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                flink.awaitRunning(jobId, Duration.ofSeconds(60));
+                String savepoint = flink.stopWithSavepoint(jobId, Duration.ofSeconds(120));
+                Files.writeString(savepointFile(), savepoint, StandardCharsets.UTF_8);
+                out.println("  " + pad("warehouse") + "stopped with savepoint " + savepoint);
+                return;
+            } catch (IOException e) {
+                last = e;
+                out.println(
+                        "  "
+                                + pad("warehouse")
+                                + "savepoint attempt "
+                                + attempt
+                                + " failed: "
+                                + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        var checkpoint = flink.latestCheckpoint(jobId);
+        flink.cancel(jobId);
+        if (checkpoint.isPresent()) {
+            Files.writeString(savepointFile(), checkpoint.get(), StandardCharsets.UTF_8);
+            out.println(
+                    "  "
+                            + pad("warehouse")
+                            + "cancelled; the next up resumes from checkpoint "
+                            + checkpoint.get());
+        } else {
+            throw new IOException(
+                    "the warehouse job could take neither a savepoint nor a checkpoint; it was cancelled",
+                    last);
         }
     }
 
@@ -309,18 +373,6 @@ public final class LocalStack {
     }
 
     private Path writeIngestConfig() throws IOException {
-        Path secrets = layout.conf().resolve("secrets.properties");
-        Properties s = new Properties();
-        if (Files.exists(secrets)) {
-            try (InputStream in = Files.newInputStream(secrets)) {
-                s.load(in);
-            }
-        } else {
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            s.setProperty("auth.signing-secret", Base64.getEncoder().encodeToString(random));
-            writePrivate(secrets, s, "server secrets of the local stack");
-        }
         Properties p = new Properties();
         p.setProperty("http.host", "127.0.0.1");
         p.setProperty("http.port", Integer.toString(config.ingestPort()));
@@ -328,7 +380,7 @@ public final class LocalStack {
         p.setProperty("db.user", PostgresServer.USER);
         p.setProperty("kafka.bootstrap-servers", kafka.bootstrapServers());
         p.setProperty("kafka.topic", Topics.EVENTS);
-        p.setProperty("auth.signing-secret", s.getProperty("auth.signing-secret"));
+        p.setProperty("auth.signing-secret", secrets.get(LocalSecrets.SIGNING_SECRET));
         // The demo sends as fast as it can; a production key would keep the default limit.
         p.setProperty("rate-limit.requests-per-second", "1000");
         p.setProperty("rate-limit.burst", "2000");
@@ -383,14 +435,12 @@ public final class LocalStack {
         if (flink.jobManager().running().isPresent()) {
             var job = flink.activeJob(WAREHOUSE_JOB);
             if (job.isPresent()) {
-                // Stop with a savepoint so that the next `up` resumes with nothing lost or doubled.
-                String savepoint = flink.stopWithSavepoint(job.get(), Duration.ofSeconds(120));
-                Files.writeString(savepointFile(), savepoint, StandardCharsets.UTF_8);
-                out.println("  " + pad("warehouse") + "stopped with savepoint " + savepoint);
+                stopWarehouseJob(job.get());
             }
         }
         stop("Flink TM", flink.taskManager());
         stop("Flink JM", flink.jobManager());
+        stop("S3", s3.process());
         stop("ingest", ingest);
         stop("Kafka", kafka.process());
         stop("PostgreSQL", postgres.process());
@@ -411,6 +461,7 @@ public final class LocalStack {
                         postgres.process(),
                         kafka.process(),
                         ingest,
+                        s3.process(),
                         flink.jobManager(),
                         flink.taskManager())) {
             var h = p.running();

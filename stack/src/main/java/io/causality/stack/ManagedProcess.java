@@ -69,17 +69,29 @@ public final class ManagedProcess {
     public ProcessHandle startJava(
             List<String> jvmArgs, String classpath, String mainClass, List<String> args)
             throws IOException {
+        return startJava(jvmArgs, classpath, mainClass, args, java.util.Map.of());
+    }
+
+    /** As above, with extra environment variables for the process. */
+    public ProcessHandle startJava(
+            List<String> jvmArgs,
+            String classpath,
+            String mainClass,
+            List<String> args,
+            java.util.Map<String, String> env)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
         cmd.addAll(javaCommand(jvmArgs, classpath, mainClass, args));
         Files.createDirectories(logFile.getParent());
         Files.createDirectories(pidFile.getParent());
-        Process p =
+        ProcessBuilder builder =
                 new ProcessBuilder(cmd)
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .start();
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        Process p = builder.start();
         Files.writeString(pidFile, Long.toString(p.pid()), StandardCharsets.UTF_8);
         return p.toHandle();
     }

@@ -10,7 +10,8 @@ public record StackConfig(
         int ingestPort,
         int flinkRestPort,
         int flinkRpcPort,
-        boolean flinkEnabled) {
+        boolean flinkEnabled,
+        int s3Port) {
 
     public static StackConfig fromEnvironment(Map<String, String> env) {
         return new StackConfig(
@@ -21,7 +22,8 @@ public record StackConfig(
                 port(env, "CAUSALITY_FLINK_PORT", 8081),
                 port(env, "CAUSALITY_FLINK_RPC_PORT", 6123),
                 // CAUSALITY_FLINK=off starts the stack without Flink (the ingest benchmark does).
-                !"off".equalsIgnoreCase(env.getOrDefault("CAUSALITY_FLINK", "on").trim()));
+                !"off".equalsIgnoreCase(env.getOrDefault("CAUSALITY_FLINK", "on").trim()),
+                port(env, "CAUSALITY_S3_PORT", 9000));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
