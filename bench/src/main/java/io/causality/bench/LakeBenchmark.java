@@ -11,6 +11,7 @@ import io.causality.jobs.warehouse.PartitionPath;
 import io.causality.jobs.warehouse.WarehouseJob;
 import io.causality.schemas.EventJson;
 import io.causality.schemas.Timestamps;
+import io.causality.schemas.lake.LakeSchema;
 import io.causality.stack.demo.DemoTraffic;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -164,7 +165,7 @@ public final class LakeBenchmark {
         System.out.println("\n== files and bytes per partition (job output)");
         Map<String, long[]> byPartition = new TreeMap<>();
         try (Stream<Path> files = Files.walk(lake.resolve("events"))) {
-            for (Path f : files.filter(LakeBenchmark::visibleParquet).toList()) {
+            for (Path f : files.filter(LakeSchema::isCommittedFile).toList()) {
                 long[] agg =
                         byPartition.computeIfAbsent(
                                 lake.resolve("events").relativize(f.getParent()).toString(),
@@ -176,12 +177,6 @@ public final class LakeBenchmark {
         byPartition.forEach(
                 (p, agg) ->
                         System.out.printf("  %-42s %3d files %,12d bytes%n", p, agg[0], agg[1]));
-    }
-
-    /** Committed lake files: in-progress and pending ones are hidden (dot-prefixed). */
-    static boolean visibleParquet(Path f) {
-        String name = f.getFileName().toString();
-        return !name.startsWith(".") && name.endsWith(".parquet");
     }
 
     /** Demo traffic as the ingest stores it: valid, enriched, spread over the last six hours. */

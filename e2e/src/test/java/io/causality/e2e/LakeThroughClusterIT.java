@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.schemas.EventJson;
+import io.causality.schemas.lake.LakeSchema;
 import io.causality.stack.LocalStack;
 import io.causality.stack.StackConfig;
 import io.causality.stack.StackLayout;
@@ -131,12 +132,7 @@ class LakeThroughClusterIT {
         }
         List<Path> files;
         try (Stream<Path> all = Files.walk(events)) {
-            files =
-                    all.filter(
-                                    f ->
-                                            !f.getFileName().toString().startsWith(".")
-                                                    && f.toString().endsWith(".parquet"))
-                            .toList();
+            files = all.filter(LakeSchema::isCommittedFile).toList();
         }
         for (Path f : files) {
             try (ParquetReader<GenericRecord> reader =

@@ -2,6 +2,7 @@ package io.causality.stack;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.causality.ingest.auth.KeyStore;
+import io.causality.schemas.lake.LakeSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -289,12 +290,7 @@ public final class LocalStack {
         if (Files.isDirectory(events)) {
             try (var files = Files.walk(events)) {
                 // Committed files only: in-progress ones are hidden (dot-prefixed).
-                for (Path f :
-                        files.filter(
-                                        f ->
-                                                !f.getFileName().toString().startsWith(".")
-                                                        && f.toString().endsWith(".parquet"))
-                                .toList()) {
+                for (Path f : files.filter(LakeSchema::isCommittedFile).toList()) {
                     long[] agg =
                             byPartition.computeIfAbsent(
                                     events.relativize(f.getParent()).toString(), k -> new long[2]);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.causality.jobs.common.DeadLetterSerializer;
 import io.causality.jobs.common.RawRecordDeserializer;
+import io.causality.schemas.lake.LakeSchema;
 import io.causality.stack.KafkaBroker;
 import io.causality.stack.StackLayout;
 import java.io.IOException;
@@ -252,11 +253,7 @@ class WarehouseJobITCase {
         try (Stream<Path> files = Files.walk(lake)) {
             // In-progress and pending files are hidden (dot-prefixed) until their checkpoint
             // commits.
-            return files.filter(
-                            f ->
-                                    !f.getFileName().toString().startsWith(".")
-                                            && f.toString().endsWith(".parquet"))
-                    .toList();
+            return files.filter(LakeSchema::isCommittedFile).toList();
         }
     }
 

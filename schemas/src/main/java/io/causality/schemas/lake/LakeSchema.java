@@ -34,6 +34,15 @@ public final class LakeSchema {
 
     private LakeSchema() {}
 
+    /**
+     * Whether a file in the lake is committed data: the sink keeps in-progress and pending files
+     * hidden (dot-prefixed) until their checkpoint commits them, and Trino skips hidden files too.
+     */
+    public static boolean isCommittedFile(java.nio.file.Path file) {
+        String name = file.getFileName().toString();
+        return !name.startsWith(".") && name.endsWith(".parquet");
+    }
+
     /** The data columns, in file order (partitions excluded). */
     public static List<LakeColumn> columns() {
         return COLUMNS;

@@ -45,4 +45,19 @@ class LakeSchemaTest {
                 .contains("  hour integer\n)")
                 .contains("external_location = 's3://lake/events'");
     }
+
+    @Test
+    void onlyVisibleParquetFilesAreCommitted() {
+        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of("e/app_id=a/part-1-0.parquet")))
+                .isTrue();
+        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of("compacted-part-1-0.parquet")))
+                .isTrue();
+        assertThat(
+                        LakeSchema.isCommittedFile(
+                                java.nio.file.Path.of(".part-1-0.parquet.inprogress.abc")))
+                .isFalse();
+        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of(".part-1-0.parquet")))
+                .isFalse();
+        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of("_SUCCESS"))).isFalse();
+    }
 }

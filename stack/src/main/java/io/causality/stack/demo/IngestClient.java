@@ -43,18 +43,20 @@ public final class IngestClient {
 
     public Answer nativeBatch(String writeKey, List<ObjectNode> events)
             throws IOException, InterruptedException {
-        ObjectNode body = mapper.createObjectNode();
-        ArrayNode arr = body.putArray("events");
-        events.forEach(arr::add);
-        return post("/v1/events/batch", writeKey, mapper.writeValueAsBytes(body));
+        return batch("/v1/events/batch", "events", writeKey, events);
     }
 
     public Answer segmentBatch(String writeKey, List<ObjectNode> calls)
             throws IOException, InterruptedException {
+        return batch("/v1/batch", "batch", writeKey, calls);
+    }
+
+    private Answer batch(String path, String field, String writeKey, List<ObjectNode> items)
+            throws IOException, InterruptedException {
         ObjectNode body = mapper.createObjectNode();
-        ArrayNode arr = body.putArray("batch");
-        calls.forEach(arr::add);
-        return post("/v1/batch", writeKey, mapper.writeValueAsBytes(body));
+        ArrayNode arr = body.putArray(field);
+        items.forEach(arr::add);
+        return post(path, writeKey, mapper.writeValueAsBytes(body));
     }
 
     public Answer post(String path, String writeKey, byte[] body)
