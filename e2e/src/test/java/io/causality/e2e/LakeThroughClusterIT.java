@@ -10,6 +10,7 @@ import io.causality.stack.LocalStack;
 import io.causality.stack.StackConfig;
 import io.causality.stack.StackLayout;
 import io.causality.stack.Topics;
+import io.causality.stack.TrinoClient;
 import io.causality.stack.demo.IngestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,9 +42,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole path as a user runs it: the local stack (PostgreSQL, Kafka, ingest, s3proxy, a Flink
- * session cluster running the warehouse job), events sent over HTTP with retried duplicates,
+ * session cluster running the warehouse job, Trino), events sent over HTTP with retried duplicates,
  * unreadable records put straight on the topic; the lake on the S3 server holds every distinct
- * accepted event exactly once, and the unreadable records are in the dead-letter topic.
+ * accepted event exactly once (read from the Parquet files, and counted by Trino), and the
+ * unreadable records are in the dead-letter topic.
  */
 class LakeThroughClusterIT {
     private static LocalStack stack;
@@ -62,6 +64,7 @@ class LakeThroughClusterIT {
                         Pipeline.freePort(),
                         Pipeline.freePort(),
                         true,
+                        Pipeline.freePort(),
                         Pipeline.freePort());
         stack = new LocalStack(root, new StackLayout(home), config, System.out);
         stack.up();
@@ -121,6 +124,21 @@ class LakeThroughClusterIT {
         List<String> stored = lakeEventIds(events);
         assertThat(stored).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
         assertThat(events.resolve("app_id=demo-shop")).isDirectory();
+
+        // The same, asked of Trino over the table the stack defined from the schemas module.
+        assertThat(stack.trino().process().running())
+                .as("Trino runs (it needs a JDK the stack finds; see the up output above)")
+                .isPresent();
+        stack.lakeTable().sync();
+        TrinoClient.Result counts =
+                stack.trino()
+                        .client()
+                        .query(
+                                "SELECT count(*), count(DISTINCT event_id), count(DISTINCT app_id)"
+                                        + " FROM events",
+                                Duration.ofSeconds(60));
+        assertThat(counts.rows().get(0).stream().map(v -> v.asLong()).toList())
+                .containsExactly((long) accepted.size(), (long) accepted.size(), 1L);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters() >= 4);
     }

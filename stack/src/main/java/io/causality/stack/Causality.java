@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
             Causality.Down.class,
             Causality.Status.class,
             Causality.DemoCmd.class,
+            Causality.Sql.class,
             Causality.Keys.class
         })
 public final class Causality {
@@ -107,8 +108,35 @@ public final class Causality {
                                         System.out)
                                 .run(events, seedToUse(), batchSize);
                 stack.printLake(java.time.Duration.ofSeconds(90));
-                return r.kafkaGained() == r.accepted() ? 0 : 1;
+                boolean lakeOk = stack.queryLake(r, java.time.Duration.ofSeconds(120));
+                return r.kafkaGained() == r.accepted() && lakeOk ? 0 : 1;
             }
+        }
+    }
+
+    @Command(
+            name = "sql",
+            description = {
+                "Run a SQL query on the local Trino and print the result as a table.",
+                "The lake is the table `events` (catalog lake, schema causality); new partitions are"
+                        + " registered before the query runs. Example:",
+                "  causality sql \"SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC\""
+            })
+    static final class Sql implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "QUERY", description = "one SQL statement")
+        String query;
+
+        @Option(
+                names = "--timeout",
+                defaultValue = "300",
+                description = "seconds the query may take (default ${DEFAULT-VALUE})")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            return stack().sql(query, java.time.Duration.ofSeconds(timeoutSeconds), System.err)
+                    ? 0
+                    : 1;
         }
     }
 

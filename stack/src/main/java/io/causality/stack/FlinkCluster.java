@@ -169,10 +169,8 @@ public final class FlinkCluster {
                         .replace("${s3AccessKey}", s3.accessKey())
                         .replace("${s3SecretKey}", s3.secretKey());
         Path config = conf().resolve("config.yaml");
-        Files.writeString(config, yaml, StandardCharsets.UTF_8);
         // It holds the S3 secret.
-        Files.setPosixFilePermissions(
-                config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        LocalSecrets.writePrivate(config, yaml);
         Files.copy(
                 templates.resolve("log4j2.xml"),
                 conf().resolve("log4j2.xml"),

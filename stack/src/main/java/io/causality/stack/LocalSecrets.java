@@ -52,13 +52,26 @@ public final class LocalSecrets {
     }
 
     private void write() throws IOException {
-        Files.createDirectories(file.getParent());
+        writePrivate(file, values, "secrets of the local stack; never commit");
+    }
+
+    /**
+     * Writes a file only its owner can read, created so from the start (never readable by others,
+     * not even for a moment): for every file of the stack that holds a secret.
+     */
+    public static void writePrivate(Path file, String content) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
         Files.deleteIfExists(file);
         Files.createFile(
                 file,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            values.store(w, "secrets of the local stack; never commit");
-        }
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    /** As {@link #writePrivate(Path, String)}, for properties. */
+    public static void writePrivate(Path file, Properties p, String comment) throws IOException {
+        java.io.StringWriter w = new java.io.StringWriter();
+        p.store(w, comment);
+        writePrivate(file, w.toString());
     }
 }

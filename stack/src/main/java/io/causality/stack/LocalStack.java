@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +76,12 @@ public final class LocalStack {
                         config.flinkRestPort(),
                         config.flinkRpcPort(),
                         s3);
+        this.trino =
+                new TrinoServer(
+                        layout, root.resolve("trino-dist/target/trino"), config.trinoPort(), s3);
     }
+
+    private final TrinoServer trino;
 
     private final LocalSecrets secrets;
     private final S3Server s3;
@@ -142,6 +146,7 @@ public final class LocalStack {
             step("S3 (s3proxy)", s3.process(), () -> s3.start(Duration.ofSeconds(60)));
             step("Flink", flink.jobManager(), () -> flink.start(Duration.ofSeconds(120)));
             ensureWarehouseJob();
+            startTrino();
         } else {
             out.println("  " + pad("Flink") + "not started (CAUSALITY_FLINK=off)");
         }
@@ -164,9 +169,90 @@ public final class LocalStack {
                             + "events  (on disk: "
                             + lake().resolve("events")
                             + ")");
+            if (trino.process().running().isPresent()) {
+                out.println(
+                        "  trino       "
+                                + trino.url()
+                                + "  (table "
+                                + TrinoServer.CATALOG
+                                + "."
+                                + TrinoServer.SCHEMA
+                                + "."
+                                + LakeTable.NAME
+                                + "; causality sql \"SELECT ...\")");
+            }
         }
         out.println(
                 "  demo keys   " + String.join(", ", demoKeys.keySet()) + " in " + demoKeysFile());
+    }
+
+    /**
+     * Starts Trino on a new enough JDK and (re)defines the lake table; without such a JDK, says
+     * what to install and leaves the rest of the stack running.
+     */
+    private void startTrino() throws Exception {
+        JavaRuntimes.Choice java =
+                JavaRuntimes.find(
+                        TrinoServer.minimumJava(), System.getenv(), JavaRuntimes.defaultRoots());
+        if (java.jdk().isEmpty()) {
+            out.println("  " + pad("Trino") + "NOT started: " + java.explanation());
+            return;
+        }
+        step(
+                "Trino",
+                trino.process(),
+                () -> trino.start(java.jdk().get(), Duration.ofSeconds(180)));
+        out.println(
+                "  "
+                        + pad("")
+                        + "on Java "
+                        + java.jdk().get().version()
+                        + " ("
+                        + java.jdk().get().home()
+                        + ", "
+                        + java.explanation()
+                        + ")");
+        lakeTable().define();
+        out.println(
+                "  "
+                        + pad("lake table")
+                        + TrinoServer.CATALOG
+                        + "."
+                        + TrinoServer.SCHEMA
+                        + "."
+                        + LakeTable.NAME
+                        + " defined from the schemas module, partitions synced");
+    }
+
+    public LakeTable lakeTable() {
+        return new LakeTable(trino.client(), lakeUri());
+    }
+
+    /** The local Trino, running or not. */
+    public TrinoServer trino() {
+        return trino;
+    }
+
+    /**
+     * Runs a query on the local Trino after registering new partitions, and prints the result as a
+     * table. Returns false, with the reason printed, if Trino does not run or the query failed.
+     */
+    public boolean sql(String query, Duration timeout, PrintStream err)
+            throws IOException, InterruptedException {
+        if (trino.process().running().isEmpty()) {
+            err.println(
+                    "Trino is not running: start the stack with `causality up` (it says there why"
+                            + " Trino did not start, if it did not)");
+            return false;
+        }
+        try {
+            lakeTable().sync();
+            out.print(ResultTable.format(trino.client().query(query, timeout)));
+            return true;
+        } catch (TrinoClient.QueryFailed e) {
+            err.println("query failed: " + e.getMessage());
+            return false;
+        }
     }
 
     /** Submits the warehouse job unless it runs, resuming from the savepoint `down` took. */
@@ -305,6 +391,39 @@ public final class LocalStack {
                         out.printf("  %-45s %3d files %,10d bytes%n", partition, agg[0], agg[1]));
     }
 
+    /**
+     * Asks Trino whether the lake holds every event the demo run had accepted, exactly once ({@code
+     * count(*)} and {@code count(DISTINCT event_id)} over the run's ids), then prints the demo's
+     * queries. False if the counts do not match; skipped (true) when Trino does not run.
+     */
+    public boolean queryLake(io.causality.stack.demo.Demo.Result run, Duration timeout)
+            throws IOException, InterruptedException {
+        if (!config.flinkEnabled()) {
+            return true;
+        }
+        if (trino.process().running().isEmpty()) {
+            out.println(
+                    "Trino is not running (see `causality up`): no SQL over the lake this time");
+            return true;
+        }
+        var queries = new io.causality.stack.demo.LakeQueries(trino.client(), lakeTable(), out);
+        List<String> ids = run.acceptedIds();
+        out.print("asking Trino for the " + ids.size() + " accepted events ...");
+        out.flush();
+        var stored = queries.awaitStored(ids, timeout);
+        boolean exact = stored.rows() == ids.size() && stored.distinctIds() == ids.size();
+        out.println(
+                " count(*) = "
+                        + stored.rows()
+                        + ", count(DISTINCT event_id) = "
+                        + stored.distinctIds()
+                        + (exact
+                                ? " (= accepted: each stored exactly once)"
+                                : " (MISMATCH: " + ids.size() + " accepted)"));
+        queries.show(run.started());
+        return exact;
+    }
+
     private interface Starter {
         void start() throws Exception;
     }
@@ -364,7 +483,7 @@ public final class LocalStack {
                 p.setProperty(app, store.create(app, "demo", false).plainKey());
             }
         }
-        writePrivate(demoKeysFile(), p, "write keys of the demo apps; local use only");
+        LocalSecrets.writePrivate(demoKeysFile(), p, "write keys of the demo apps; local use only");
         return demoKeys();
     }
 
@@ -381,18 +500,8 @@ public final class LocalStack {
         p.setProperty("rate-limit.requests-per-second", "1000");
         p.setProperty("rate-limit.burst", "2000");
         Path file = layout.conf().resolve("ingest.properties");
-        writePrivate(file, p, "ingest service of the local stack");
+        LocalSecrets.writePrivate(file, p, "ingest service of the local stack");
         return file;
-    }
-
-    private static void writePrivate(Path file, Properties p, String comment) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(
-                file,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            p.store(w, comment);
-        }
     }
 
     /** Polls /ready until it says 200, or fails with the ingest's log. */
@@ -434,6 +543,7 @@ public final class LocalStack {
                 stopWarehouseJob(job.get());
             }
         }
+        stop("Trino", trino.process());
         stop("Flink TM", flink.taskManager());
         stop("Flink JM", flink.jobManager());
         stop("S3", s3.process());
@@ -459,7 +569,8 @@ public final class LocalStack {
                         ingest,
                         s3.process(),
                         flink.jobManager(),
-                        flink.taskManager())) {
+                        flink.taskManager(),
+                        trino.process())) {
             var h = p.running();
             all &= h.isPresent();
             String extra =

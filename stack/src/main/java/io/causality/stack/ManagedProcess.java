@@ -80,9 +80,25 @@ public final class ManagedProcess {
             List<String> args,
             java.util.Map<String, String> env)
             throws IOException {
+        return start(javaCommand(jvmArgs, classpath, mainClass, args), env);
+    }
+
+    /**
+     * Starts a command (its first element the executable, e.g. another JDK's java), detached from
+     * the caller's session, its output appended to the log.
+     */
+    public ProcessHandle start(List<String> command, java.util.Map<String, String> env)
+            throws IOException {
+        return start(command, env, null);
+    }
+
+    /** As {@link #start(List, java.util.Map)}, in a working directory (null: the caller's). */
+    public ProcessHandle start(
+            List<String> command, java.util.Map<String, String> env, Path workingDirectory)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
-        cmd.addAll(javaCommand(jvmArgs, classpath, mainClass, args));
+        cmd.addAll(command);
         Files.createDirectories(logFile.getParent());
         Files.createDirectories(pidFile.getParent());
         ProcessBuilder builder =
@@ -90,6 +106,9 @@ public final class ManagedProcess {
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         builder.environment().putAll(env);
         Process p = builder.start();
         Files.writeString(pidFile, Long.toString(p.pid()), StandardCharsets.UTF_8);

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,12 +76,7 @@ public final class S3Server {
                             "jclouds.provider=filesystem",
                             "jclouds.filesystem.basedir=" + home.resolve("s3"),
                             "");
-            Files.deleteIfExists(conf);
-            Files.createFile(
-                    conf,
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(conf, properties, StandardCharsets.UTF_8);
+            LocalSecrets.writePrivate(conf, properties);
             process.startJava(
                     List.of("-Xmx256m", "-Djava.io.tmpdir=" + home.resolve("tmp")),
                     jar.toString(),

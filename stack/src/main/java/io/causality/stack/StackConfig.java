@@ -11,7 +11,8 @@ public record StackConfig(
         int flinkRestPort,
         int flinkRpcPort,
         boolean flinkEnabled,
-        int s3Port) {
+        int s3Port,
+        int trinoPort) {
 
     public static StackConfig fromEnvironment(Map<String, String> env) {
         return new StackConfig(
@@ -23,7 +24,8 @@ public record StackConfig(
                 port(env, "CAUSALITY_FLINK_RPC_PORT", 6123),
                 // CAUSALITY_FLINK=off starts the stack without Flink (the ingest benchmark does).
                 !"off".equalsIgnoreCase(env.getOrDefault("CAUSALITY_FLINK", "on").trim()),
-                port(env, "CAUSALITY_S3_PORT", 9000));
+                port(env, "CAUSALITY_S3_PORT", 9000),
+                port(env, "CAUSALITY_TRINO_PORT", 8090));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

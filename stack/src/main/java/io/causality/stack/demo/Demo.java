@@ -39,13 +39,17 @@ public final class Demo {
             int accepted,
             int rejected,
             Map<String, Integer> rejectedByCode,
-            long kafkaGained) {}
+            long kafkaGained,
+            Instant started,
+            List<String> acceptedIds) {}
 
     public Result run(int events, long seed, int batchSize) throws Exception {
         List<DemoTraffic.DemoEvent> traffic =
                 new DemoTraffic(seed, List.copyOf(keysByApp.keySet()), 0.05, Instant.now())
                         .generate(events);
+        Instant started = Instant.now();
         long before = endOffsets();
+        java.util.Set<String> acceptedIds = new java.util.LinkedHashSet<>();
         int sent = 0;
         int accepted = 0;
         Map<String, Integer> rejectedByCode = new TreeMap<>();
@@ -72,6 +76,7 @@ public final class Demo {
                 sent += batch.size();
                 if (a.status() == 200 || a.status() == 400) {
                     accepted += a.accepted();
+                    a.body().path("event_ids").forEach(id -> acceptedIds.add(id.asText()));
                     countRejections(a.body().path("rejected"), rejectedByCode);
                 } else {
                     throw new IllegalStateException(
@@ -90,7 +95,14 @@ public final class Demo {
                 Topics.EVENTS,
                 gained,
                 gained == accepted ? " (= accepted)" : " (MISMATCH with accepted!)");
-        return new Result(sent, accepted, rejected, rejectedByCode, gained);
+        return new Result(
+                sent,
+                accepted,
+                rejected,
+                rejectedByCode,
+                gained,
+                started,
+                List.copyOf(acceptedIds));
     }
 
     /** One count per rejected event (its first problem), as the service's metric counts. */
