@@ -22,5 +22,12 @@ public final class EventFields {
     public static final String CONTEXT_USER_AGENT = "user_agent";
     public static final String CONTEXT_SOURCE = "source";
 
+    /** What an app id may be: the key store issues keys for such ids, rules name them. */
+    public static final java.util.regex.Pattern APP_ID_PATTERN =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    public static final String APP_ID_RULE =
+            "app id must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit";
+
     private EventFields() {}
 }

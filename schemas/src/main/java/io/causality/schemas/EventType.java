@@ -2,7 +2,6 @@ package io.causality.schemas;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -80,28 +79,7 @@ public enum EventType {
 
     /** The known type closest to a misspelt one, for "did you mean" hints. */
     public static Optional<EventType> closestTo(String wireName) {
-        String needle = wireName.toLowerCase(Locale.ROOT);
-        return Arrays.stream(values())
-                .min(Comparator.comparingInt(t -> editDistance(needle, t.wireName)))
-                .filter(t -> editDistance(needle, t.wireName) <= Math.max(2, needle.length() / 3));
-    }
-
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Names.closest(wireName.toLowerCase(Locale.ROOT), BY_WIRE_NAME.keySet())
+                .map(BY_WIRE_NAME::get);
     }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
             Causality.Status.class,
             Causality.DemoCmd.class,
             Causality.Sql.class,
+            Causality.Rules.class,
             Causality.Keys.class
         })
 public final class Causality {
@@ -137,6 +138,99 @@ public final class Causality {
             return stack().sql(query, java.time.Duration.ofSeconds(timeoutSeconds), System.err)
                     ? 0
                     : 1;
+        }
+    }
+
+    @Command(
+            name = "rules",
+            description = "Validate, deploy, list and delete rules (docs/rules.md).",
+            subcommands = {
+                Rules.Validate.class,
+                Rules.Deploy.class,
+                Rules.ListRules.class,
+                Rules.Delete.class
+            })
+    static final class Rules {
+        static io.causality.stack.rules.RulesCommand command() {
+            return new io.causality.stack.rules.RulesCommand(System.out, System.err);
+        }
+
+        /** Where the rules topic is: the local stack's Kafka unless told otherwise. */
+        static final class Target {
+            @Option(
+                    names = "--bootstrap-servers",
+                    description = "Kafka to deploy to (default: the local stack's)")
+            String bootstrapServers;
+
+            io.causality.stack.rules.RuleTopic topic() {
+                String servers =
+                        bootstrapServers != null
+                                ? bootstrapServers
+                                : stack().kafka().bootstrapServers();
+                return new io.causality.stack.rules.RuleTopic(servers, Topics.RULES);
+            }
+        }
+
+        @Command(
+                name = "validate",
+                description =
+                        "Check rule files (or folders of *.rules): syntax, event types and fields"
+                                + " against the schemas, types, regexes. Exit 1 on any error.")
+        static final class Validate implements Callable<Integer> {
+            @Parameters(arity = "1..*", paramLabel = "FILE", description = "rule files or folders")
+            java.util.List<Path> files;
+
+            @Override
+            public Integer call() throws Exception {
+                return command().validate(files);
+            }
+        }
+
+        @Command(
+                name = "deploy",
+                description =
+                        "Validate, then publish new and changed rules (each with its next version)"
+                                + " to the rules topic in one transaction.")
+        static final class Deploy implements Callable<Integer> {
+            @Parameters(arity = "1..*", paramLabel = "FILE", description = "rule files or folders")
+            java.util.List<Path> files;
+
+            @Option(
+                    names = "--prune",
+                    description = "also delete deployed rules that these files no longer hold")
+            boolean prune;
+
+            @CommandLine.Mixin Target target = new Target();
+
+            @Override
+            public Integer call() throws Exception {
+                return command().deploy(files, prune, target.topic());
+            }
+        }
+
+        @Command(name = "list", description = "List the deployed rules.")
+        static final class ListRules implements Callable<Integer> {
+            @CommandLine.Mixin Target target = new Target();
+
+            @Override
+            public Integer call() {
+                return command().list(target.topic());
+            }
+        }
+
+        @Command(
+                name = "delete",
+                description = "Delete a deployed rule (a tombstone on the topic).")
+        static final class Delete implements Callable<Integer> {
+            @Parameters(index = "0", paramLabel = "NAME", description = "the rule's name")
+            String name;
+
+            @CommandLine.Mixin Target target = new Target();
+
+            @Override
+            public Integer call() {
+                return command().delete(name, target.topic());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.causality.ingest.auth;
 
+import io.causality.schemas.EventFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,8 @@ public final class KeyStore {
 
     public CreatedKey create(String appId, String label, boolean signingRequired)
             throws SQLException {
-        if (appId == null || !appId.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
-            throw new IllegalArgumentException(
-                    "app id must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit");
+        if (appId == null || !EventFields.APP_ID_PATTERN.matcher(appId).matches()) {
+            throw new IllegalArgumentException(EventFields.APP_ID_RULE);
         }
         String key = WriteKeys.generate();
         WriteKey record =

@@ -1,0 +1,130 @@
+package io.causality.stack.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.causality.rules.json.DeployedRule;
+import io.causality.rules.json.RuleJson;
+import io.causality.schemas.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The rules topic ({@code causality.rules}, compacted, keyed by rule name) as the deployed state:
+ * read from the beginning to its end, and written in one Kafka transaction per deploy, so that the
+ * jobs (reading committed records only) see a deploy whole or not at all.
+ */
+public final class RuleTopic {
+    private final String bootstrapServers;
+    private final String topic;
+
+    public RuleTopic(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+    }
+
+    /** What the topic holds now: deployed rules by name, and records that are not rules. */
+    public record State(Map<String, DeployedRule> rules, Map<String, String> unreadable) {}
+
+    public State read(Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        Map<String, DeployedRule> rules = new TreeMap<>();
+        Map<String, String> unreadable = new TreeMap<>();
+        Instant deadline = Instant.now().plus(timeout);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(topic, timeout).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            while (parts.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(
+                            "could not read " + topic + " to its end within " + timeout);
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    apply(r, rules, unreadable);
+                }
+            }
+        }
+        return new State(rules, unreadable);
+    }
+
+    private static void apply(
+            ConsumerRecord<String, byte[]> r,
+            Map<String, DeployedRule> rules,
+            Map<String, String> unreadable) {
+        if (r.key() == null) {
+            return;
+        }
+        rules.remove(r.key());
+        unreadable.remove(r.key());
+        if (r.value() == null) {
+            return;
+        }
+        try {
+            JsonNode json = EventJson.mapper().readTree(r.value());
+            rules.put(r.key(), DeployedRule.fromJson(json));
+        } catch (RuleJson.InvalidRuleJson | java.io.IOException e) {
+            unreadable.put(r.key(), e.getMessage());
+        }
+    }
+
+    /**
+     * Writes rules and tombstones in one transaction.
+     *
+     * @param tombstones names of rules to delete
+     */
+    public void publish(List<DeployedRule> rules, List<String> tombstones) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "causality-rules-deploy");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            try {
+                for (DeployedRule r : rules) {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    r.rule().name(),
+                                    r.toJson().toString().getBytes(StandardCharsets.UTF_8)));
+                }
+                for (String name : tombstones) {
+                    producer.send(new ProducerRecord<>(topic, name, null));
+                }
+                producer.commitTransaction();
+            } catch (RuntimeException e) {
+                producer.abortTransaction();
+                throw e;
+            }
+        }
+    }
+}

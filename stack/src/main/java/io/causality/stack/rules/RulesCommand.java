@@ -1,0 +1,147 @@
+package io.causality.stack.rules;
+
+import io.causality.rules.Action;
+import io.causality.rules.Rule;
+import io.causality.rules.json.DeployedRule;
+import io.causality.rules.parse.Durations;
+import io.causality.rules.validate.Diagnostic;
+import io.causality.rules.validate.RuleValidator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What {@code causality rules ...} does, apart from the command line parsing. */
+public final class RulesCommand {
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public RulesCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Parses and validates; prints every problem; null if any is an error. */
+    private RuleFiles.Loaded check(List<Path> paths) throws IOException {
+        RuleFiles.Loaded loaded = RuleFiles.load(paths);
+        loaded.errors().forEach(err::println);
+        List<Diagnostic> problems = new RuleValidator().validate(loaded.files());
+        problems.forEach(err::println);
+        long errors =
+                loaded.errors().size() + problems.stream().filter(Diagnostic::isError).count();
+        int rules = loaded.files().stream().mapToInt(f -> f.rules().size()).sum();
+        if (errors > 0) {
+            err.println(errors + (errors == 1 ? " error" : " errors") + "; nothing deployed");
+            return null;
+        }
+        out.println(
+                rules
+                        + (rules == 1 ? " rule" : " rules")
+                        + " in "
+                        + loaded.files().size()
+                        + (loaded.files().size() == 1 ? " file" : " files")
+                        + ": valid"
+                        + (problems.isEmpty() ? "" : " (" + problems.size() + " warnings)"));
+        return loaded;
+    }
+
+    public int validate(List<Path> paths) throws IOException {
+        return check(paths) == null ? 1 : 0;
+    }
+
+    public int deploy(List<Path> paths, boolean prune, RuleTopic topic) throws IOException {
+        RuleFiles.Loaded loaded = check(paths);
+        if (loaded == null) {
+            return 1;
+        }
+        DeployPlan plan =
+                DeployPlan.of(
+                        loaded.files(),
+                        topic.read(KAFKA_TIMEOUT),
+                        prune,
+                        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        if (!plan.toPublish().isEmpty() || !plan.tombstones().isEmpty()) {
+            topic.publish(plan.toPublish(), plan.tombstones());
+        }
+        for (DeployPlan.Change c : plan.changes()) {
+            String what =
+                    switch (c.kind()) {
+                        case CREATE -> "deployed   v" + c.version();
+                        case CHANGE ->
+                                "changed    v"
+                                        + c.version()
+                                        + (c.deployed().rule().trigger() instanceof Rule.Sequence
+                                                ? " (partial matches of v"
+                                                        + (c.version() - 1)
+                                                        + " are dropped)"
+                                                : "");
+                        case UNCHANGED -> "unchanged  v" + c.version();
+                        case DELETE -> "deleted    (was v" + c.version() + ")";
+                    };
+            out.printf("  %-32s %s%n", c.name(), what);
+        }
+        long published = plan.toPublish().size() + plan.tombstones().size();
+        out.println(
+                published == 0
+                        ? "nothing to publish: the topic already holds these rules"
+                        : "published "
+                                + published
+                                + " record(s) to the rules topic in one transaction; running jobs"
+                                + " pick them up within seconds");
+        return 0;
+    }
+
+    public int list(RuleTopic topic) {
+        RuleTopic.State state = topic.read(KAFKA_TIMEOUT);
+        out.printf(
+                "%-32s %-8s %-25s %-40s %s%n", "RULE", "VERSION", "DEPLOYED", "TRIGGER", "ACTIONS");
+        for (DeployedRule r : state.rules().values()) {
+            out.printf(
+                    "%-32s %-8s %-25s %-40s %s%n",
+                    r.rule().name(),
+                    "v" + r.version(),
+                    r.deployedAt(),
+                    trigger(r.rule()),
+                    r.rule().actions().stream()
+                            .map(
+                                    a ->
+                                            (a.kind() == Action.Kind.WEBHOOK ? "webhook " : "emit ")
+                                                    + a.target())
+                            .collect(Collectors.joining(", ")));
+        }
+        state.unreadable().forEach((name, why) -> out.printf("%-32s UNREADABLE: %s%n", name, why));
+        out.println(state.rules().size() + " rule(s) deployed");
+        return 0;
+    }
+
+    public int delete(String name, RuleTopic topic) {
+        RuleTopic.State state = topic.read(KAFKA_TIMEOUT);
+        if (!state.rules().containsKey(name) && !state.unreadable().containsKey(name)) {
+            err.println("no deployed rule is named '" + name + "' (see `causality rules list`)");
+            return 1;
+        }
+        topic.publish(List.of(), List.of(name));
+        out.println(
+                "deleted "
+                        + name
+                        + "; running jobs drop it and its partial matches within seconds");
+        return 0;
+    }
+
+    private static String trigger(Rule rule) {
+        String apps = rule.apps().isEmpty() ? "" : " [" + String.join(",", rule.apps()) + "]";
+        if (rule.trigger() instanceof Rule.Sequence s) {
+            return "sequence by "
+                    + s.keyPath()
+                    + " within "
+                    + Durations.format(s.withinMillis())
+                    + apps;
+        }
+        return "on " + ((Rule.Match) rule.trigger()).event().selector() + apps;
+    }
+}
