@@ -1,9 +1,9 @@
 package io.causality.jobs.warehouse;
 
 import io.causality.jobs.common.DeadLetter;
-import io.causality.jobs.common.DeadLetterSerializer;
+import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
-import io.causality.jobs.common.RawRecordDeserializer;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -12,15 +12,11 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -28,7 +24,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.util.ParameterTool;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
@@ -138,25 +133,11 @@ public final class WarehouseJob {
     }
 
     public static KafkaSource<RawRecord> eventSource(Configuration config) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(config.get(WarehouseOptions.BOOTSTRAP_SERVERS))
-                .setTopics(config.get(WarehouseOptions.EVENTS_TOPIC))
-                .setGroupId(config.get(WarehouseOptions.GROUP_ID))
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializer())
-                .setProperty("isolation.level", "read_committed")
-                .build();
+        return KafkaEndpoints.eventSource(config, config.get(WarehouseOptions.GROUP_ID));
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(Configuration config) {
-        // At least once: after a failure a dead letter may be written twice, never lost.
-        return KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(config.get(WarehouseOptions.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(
-                        new DeadLetterSerializer(config.get(WarehouseOptions.DLQ_TOPIC)))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+        return KafkaEndpoints.deadLetterSink(config);
     }
 
     /** {@code flink run … --lake.path s3://bucket/lake [--kafka.bootstrap-servers …] …} */
@@ -166,13 +147,8 @@ public final class WarehouseJob {
             throw new IllegalArgumentException(
                     "--lake.path is required: file:///… or s3://bucket/prefix");
         }
-        Configuration flink = new Configuration();
-        // Every record type must have a Flink serializer; a fall-back to Kryo is a bug.
-        flink.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.enableCheckpointing(
-                config.get(WarehouseOptions.CHECKPOINT_INTERVAL).toMillis(),
-                CheckpointingMode.EXACTLY_ONCE);
+        StreamExecutionEnvironment env =
+                JobEnvironment.create(config.get(WarehouseOptions.CHECKPOINT_INTERVAL));
         new WarehouseJob(eventSource(config), lakeSink(config), deadLetterSink(config), config)
                 .build(env);
         env.execute("causality-warehouse");

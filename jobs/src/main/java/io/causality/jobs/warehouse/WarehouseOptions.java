@@ -1,5 +1,6 @@
 package io.causality.jobs.warehouse;
 
+import io.causality.jobs.common.KafkaOptions;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -9,23 +10,11 @@ import org.apache.flink.configuration.MemorySize;
 public final class WarehouseOptions {
     private WarehouseOptions() {}
 
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-            ConfigOptions.key("kafka.bootstrap-servers")
-                    .stringType()
-                    .defaultValue("127.0.0.1:9092")
-                    .withDescription("Kafka brokers.");
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS;
 
-    public static final ConfigOption<String> EVENTS_TOPIC =
-            ConfigOptions.key("kafka.events-topic")
-                    .stringType()
-                    .defaultValue("causality.events")
-                    .withDescription("Topic the events are read from.");
+    public static final ConfigOption<String> EVENTS_TOPIC = KafkaOptions.EVENTS_TOPIC;
 
-    public static final ConfigOption<String> DLQ_TOPIC =
-            ConfigOptions.key("kafka.dlq-topic")
-                    .stringType()
-                    .defaultValue("causality.events.dlq")
-                    .withDescription("Topic for records the job cannot read.");
+    public static final ConfigOption<String> DLQ_TOPIC = KafkaOptions.DLQ_TOPIC;
 
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("kafka.group-id")

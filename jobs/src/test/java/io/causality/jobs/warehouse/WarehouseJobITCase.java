@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.causality.jobs.common.DeadLetterSerializer;
 import io.causality.jobs.common.RawRecordDeserializer;
+import io.causality.jobs.common.TestKafka;
 import io.causality.schemas.lake.LakeSchema;
 import io.causality.stack.KafkaBroker;
-import io.causality.stack.StackLayout;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -72,25 +70,17 @@ class WarehouseJobITCase {
     private static final String DLQ = "it.events.dlq";
     private static final Instant BASE = Instant.parse("2026-11-22T08:00:00Z");
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = TestKafka.miniCluster();
 
     private static KafkaBroker kafka;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        Path home =
-                Path.of("target", "it", "kafka-" + UUID.randomUUID().toString().substring(0, 8))
-                        .toAbsolutePath();
-        kafka = new KafkaBroker(new StackLayout(home).create(), freePort(), freePort());
-        kafka.start(Duration.ofSeconds(90));
-        kafka.createTopics(
-                List.of(new NewTopic(EVENTS, 3, (short) 1), new NewTopic(DLQ, 1, (short) 1)));
+        kafka =
+                TestKafka.start(
+                        List.of(
+                                new NewTopic(EVENTS, 3, (short) 1),
+                                new NewTopic(DLQ, 1, (short) 1)));
     }
 
     @AfterAll
@@ -316,11 +306,5 @@ class WarehouseJobITCase {
             }
         }
         return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,137 @@
+package io.causality.jobs.reaction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.rules.Action;
+import io.causality.rules.Rule;
+import io.causality.rules.eval.CompiledCondition;
+import io.causality.rules.eval.Payloads;
+import io.causality.rules.json.DeployedRule;
+import io.causality.rules.validate.Diagnostic;
+import io.causality.rules.validate.RuleValidator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deployed rule made ready to run: validated again (the topic may hold a record no deploy
+ * checked), its condition and payloads compiled once.
+ */
+final class CompiledRule {
+    private static final RuleValidator VALIDATOR = new RuleValidator();
+
+    final DeployedRule deployed;
+    final Rule rule;
+
+    /** The condition of a per-event rule; null for a sequence. */
+    final CompiledCondition condition;
+
+    private final List<Payloads> payloads = new ArrayList<>();
+
+    private CompiledRule(DeployedRule deployed) {
+        this.deployed = deployed;
+        this.rule = deployed.rule();
+        if (rule.trigger() instanceof Rule.Match m) {
+            this.condition =
+                    m.event().where() == null
+                            ? CompiledCondition.always()
+                            : CompiledCondition.compile(m.event().where());
+        } else {
+            this.condition = null;
+        }
+        for (Action a : rule.actions()) {
+            payloads.add(new Payloads(a));
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException with every validation error, for a rule that must not run
+     */
+    static CompiledRule of(DeployedRule deployed) {
+        List<String> errors =
+                VALIDATOR
+                        .validate(deployed.rule(), new io.causality.rules.parse.SourceMap("topic"))
+                        .stream()
+                        .filter(Diagnostic::isError)
+                        .map(Diagnostic::message)
+                        .toList();
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+        return new CompiledRule(deployed);
+    }
+
+    String name() {
+        return rule.name();
+    }
+
+    int version() {
+        return deployed.version();
+    }
+
+    boolean isSequence() {
+        return condition == null;
+    }
+
+    /** The match record, actions rendered, for the given events (the last one completed it). */
+    RuleMatch match(
+            String key,
+            String appId,
+            List<JsonNode> events,
+            Map<String, JsonNode> byStep,
+            long time) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode e : events) {
+            ids.add(e.path("event_id").asText());
+        }
+        RuleMatch m = new RuleMatch();
+        m.rule = name();
+        m.version = version();
+        m.key = key;
+        m.appId = appId;
+        m.eventIds = ids.toArray(String[]::new);
+        m.time = time;
+        m.matchId = stableId(name() + "\n" + version() + "\n" + String.join(",", ids));
+        Payloads.Match facts =
+                new Payloads.Match(
+                        name(), version(), key, time, ids, byStep, events.get(events.size() - 1));
+        m.actions = new String[rule.actions().size()];
+        for (int i = 0; i < m.actions.length; i++) {
+            Action a = rule.actions().get(i);
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("action_id", stableId(m.matchId + "\n" + i));
+            out.put("match_id", m.matchId);
+            out.put("kind", a.kind() == Action.Kind.WEBHOOK ? "webhook" : "emit");
+            out.put("target", a.target());
+            out.put("rule", name());
+            out.put("version", version());
+            if (key != null) {
+                out.put("key", key);
+            }
+            out.put("app_id", appId);
+            out.set("event_ids", out.arrayNode().addAll(ids.stream().map(out::textNode).toList()));
+            out.put("time", Instant.ofEpochMilli(time).toString());
+            out.set("payload", payloads.get(i).render(facts));
+            m.actions[i] = out.toString();
+        }
+        return m;
+    }
+
+    /** 128 bits of SHA-256, hex: the same inputs give the same id after a replay. */
+    static String stableId(String of) {
+        try {
+            byte[] d =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(of.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

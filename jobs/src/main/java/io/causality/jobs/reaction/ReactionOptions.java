@@ -1,0 +1,55 @@
+package io.causality.jobs.reaction;
+
+import io.causality.jobs.common.KafkaOptions;
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Everything the reaction job can be told, with defaults; read from the job's arguments. */
+public final class ReactionOptions {
+    private ReactionOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS;
+    public static final ConfigOption<String> EVENTS_TOPIC = KafkaOptions.EVENTS_TOPIC;
+    public static final ConfigOption<String> DLQ_TOPIC = KafkaOptions.DLQ_TOPIC;
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("causality-reaction")
+                    .withDescription(
+                            "Consumer group of the events; offsets are committed on checkpoints.");
+
+    public static final ConfigOption<String> RULES_TOPIC =
+            ConfigOptions.key("kafka.rules-topic")
+                    .stringType()
+                    .defaultValue("causality.rules")
+                    .withDescription(
+                            "Compacted topic of deployed rules (key: rule name); read from the start.");
+
+    public static final ConfigOption<String> MATCHES_TOPIC =
+            ConfigOptions.key("kafka.matches-topic")
+                    .stringType()
+                    .defaultValue("causality.rule-matches")
+                    .withDescription("Audit topic: one record per match.");
+
+    public static final ConfigOption<String> ACTIONS_TOPIC =
+            ConfigOptions.key("kafka.actions-topic")
+                    .stringType()
+                    .defaultValue("causality.actions")
+                    .withDescription("One record per action of a match, for delivery.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("causality-reaction")
+                    .withDescription(
+                            "Prefix of the Kafka transactions of the exactly-once sinks; unique per job.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Matches and actions become visible to read_committed readers at each checkpoint.");
+}

@@ -1,0 +1,246 @@
+package io.causality.jobs.reaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.causality.jobs.common.KafkaEndpoints;
+import io.causality.jobs.common.RawRecordDeserializer;
+import io.causality.jobs.common.TestKafka;
+import io.causality.rules.json.DeployedRule;
+import io.causality.rules.parse.Parser;
+import io.causality.schemas.EventJson;
+import io.causality.stack.KafkaBroker;
+import io.causality.stack.rules.RuleTopic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Rules change in the running job, against a real broker: a rule deployed while the job runs starts
+ * matching, its matches and actions arrive exactly once through the transactional sinks, and after
+ * it is deleted the same events no longer match.
+ */
+class ReactionJobITCase {
+    private static final String EVENTS = "it.events";
+    private static final String RULES = "it.rules";
+    private static final String MATCHES = "it.matches";
+    private static final String ACTIONS = "it.actions";
+    private static final String DLQ = "it.dlq";
+    private static final Instant DEPLOYED = Instant.parse("2026-11-22T12:00:00Z");
+
+    @RegisterExtension static final MiniClusterExtension FLINK = TestKafka.miniCluster();
+
+    private static KafkaBroker kafka;
+    private static RuleTopic rules;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        // One partition of events and one evaluator: events are evaluated in the order sent.
+        kafka =
+                TestKafka.start(
+                        List.of(
+                                new NewTopic(EVENTS, 1, (short) 1),
+                                new NewTopic(RULES, 1, (short) 1)
+                                        .configs(Map.of("cleanup.policy", "compact")),
+                                new NewTopic(MATCHES, 1, (short) 1),
+                                new NewTopic(ACTIONS, 1, (short) 1),
+                                new NewTopic(DLQ, 1, (short) 1)));
+        rules = new RuleTopic(kafka.bootstrapServers(), RULES);
+    }
+
+    @AfterAll
+    static void stopKafka() throws IOException {
+        kafka.stop();
+    }
+
+    private static DeployedRule rule(String text, int version) throws Exception {
+        return new DeployedRule(Parser.parse("it", text).rules().get(0), version, DEPLOYED, "it:1");
+    }
+
+    private static final String BIG =
+            "rule \"big\" on purchase_complete where $.properties.total >= 500"
+                    + " then webhook \"sales\" with {\"order\": $.properties.order_id} end";
+
+    /** A rule on another type, to see when the job has applied a deploy. */
+    private static String probe(int threshold) {
+        return "rule \"probe\" on app_open where $.properties.n >= "
+                + threshold
+                + " then emit \"probes\" end";
+    }
+
+    @Test
+    void aRuleDeployedWhileTheJobRunsMatchesAndStopsMatchingWhenDeleted() throws Exception {
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(ReactionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(ReactionOptions.RULES_TOPIC, RULES);
+        config.set(ReactionOptions.MATCHES_TOPIC, MATCHES);
+        config.set(ReactionOptions.ACTIONS_TOPIC, ACTIONS);
+        config.set(ReactionOptions.DLQ_TOPIC, DLQ);
+        config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, "it-" + UUID.randomUUID());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
+        KafkaSource<io.causality.jobs.common.RawRecord> events =
+                KafkaSource.<io.causality.jobs.common.RawRecord>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopics(EVENTS)
+                        .setGroupId("it-reaction")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .build();
+        new ReactionJob(
+                        events,
+                        ReactionJob.ruleSource(config),
+                        ReactionJob.matchSink(config),
+                        ReactionJob.actionSink(config),
+                        KafkaEndpoints.deadLetterSink(config))
+                .build(env);
+        JobClient job = env.executeAsync("reaction-live-rules");
+        try {
+            // Before any rule: a big purchase matches nothing.
+            send(purchase("before", 900));
+
+            rules.publish(List.of(rule(BIG, 1), rule(probe(1), 1)), List.of());
+            // Purchases keep coming until the deployed rule has matched one of them.
+            List<String> sent = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(
+                            () -> {
+                                String id = "p-" + sent.size();
+                                sent.add(id);
+                                send(purchase(id, 900));
+                                return matched("big").size() > 0;
+                            });
+            send(purchase("small", 10));
+            String probe1 = "probe-1";
+            send(appOpen(probe1, 5));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> matchedIds("probe").contains(probe1));
+            List<String> bigMatches = matchedIds("big");
+            assertThat(bigMatches).doesNotContain("before", "small").doesNotHaveDuplicates();
+            // Once the rule ran, every later purchase matched, each exactly once.
+            assertThat(sent).endsWith(bigMatches.toArray(String[]::new));
+            assertThat(actions().stream().filter(a -> a.path("rule").asText().equals("big")))
+                    .extracting(a -> a.path("payload").path("order").asText())
+                    .containsExactlyElementsOf(bigMatches.stream().map(id -> "o-" + id).toList());
+
+            // Delete the rule and change the probe in one deploy; a probe match of v2 shows the
+            // job has applied it, and purchases sent after that no longer match.
+            rules.publish(List.of(rule(probe(2), 2)), List.of("big"));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(
+                            () -> {
+                                send(appOpen("probe-" + UUID.randomUUID(), 5));
+                                return matched("probe").stream()
+                                        .anyMatch(m -> m.path("version").asInt() == 2);
+                            });
+            int before = matched("big").size();
+            for (int i = 0; i < 20; i++) {
+                send(purchase("after-" + i, 900));
+            }
+            String last = "probe-last";
+            send(appOpen(last, 5));
+            await().atMost(Duration.ofSeconds(30)).until(() -> matchedIds("probe").contains(last));
+            assertThat(matched("big")).hasSize(before);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String purchase(String id, double total) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\"shop\",\"type\":\"purchase_complete\",\"user_id\":\"u\","
+                + "\"timestamp\":\"2026-11-22T12:00:00Z\",\"properties\":{\"order_id\":\"o-"
+                + id
+                + "\",\"total\":"
+                + total
+                + "}}";
+    }
+
+    private static String appOpen(String id, int n) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\"shop\",\"type\":\"app_open\",\"anonymous_id\":\"d\","
+                + "\"timestamp\":\"2026-11-22T12:00:00Z\",\"properties\":{\"n\":"
+                + n
+                + "}}";
+    }
+
+    private static void send(String event) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(EVENTS, event.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static List<JsonNode> matched(String rule) throws IOException {
+        return read(MATCHES).stream().filter(m -> m.path("rule").asText().equals(rule)).toList();
+    }
+
+    private static List<String> matchedIds(String rule) throws IOException {
+        return matched(rule).stream().map(m -> m.path("event_ids").get(0).asText()).toList();
+    }
+
+    private static List<JsonNode> actions() throws IOException {
+        return read(ACTIONS);
+    }
+
+    /** Everything committed to the topic so far, in order. */
+    private static List<JsonNode> read(String topic) throws IOException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<JsonNode> out = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(EventJson.mapper().readTree(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+}
