@@ -101,6 +101,23 @@ public final class Causality {
         public Integer call() throws Exception {
             LocalStack stack = stack();
             try (Admin admin = stack.kafka().admin()) {
+                boolean rules = stack.config().flinkEnabled();
+                var report =
+                        new io.causality.stack.demo.RuleMatchReport(
+                                admin,
+                                stack.kafka().bootstrapServers(),
+                                "causality-reaction",
+                                System.out);
+                var mark = rules ? report.mark() : null;
+                if (rules) {
+                    System.out.println("deploying the example rules (rules/examples):");
+                    new io.causality.stack.rules.RulesCommand(System.out, System.err)
+                            .deploy(
+                                    java.util.List.of(stack.root().resolve("rules/examples")),
+                                    false,
+                                    new io.causality.stack.rules.RuleTopic(
+                                            stack.kafka().bootstrapServers(), Topics.RULES));
+                }
                 Demo.Result r =
                         new Demo(
                                         new IngestClient(stack.config().ingestUrl()),
@@ -110,7 +127,8 @@ public final class Causality {
                                 .run(events, seedToUse(), batchSize);
                 stack.printLake(java.time.Duration.ofSeconds(90));
                 boolean lakeOk = stack.queryLake(r, java.time.Duration.ofSeconds(120));
-                return r.kafkaGained() == r.accepted() && lakeOk ? 0 : 1;
+                boolean rulesOk = !rules || report.print(mark, java.time.Duration.ofSeconds(120));
+                return r.kafkaGained() == r.accepted() && lakeOk && rulesOk ? 0 : 1;
             }
         }
     }

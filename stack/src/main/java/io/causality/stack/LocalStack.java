@@ -42,6 +42,9 @@ public final class LocalStack {
     /** The Flink job that lands events in the lake, by the name it runs under. */
     static final String WAREHOUSE_JOB = "causality-warehouse";
 
+    /** The Flink job that runs the deployed rules. */
+    static final String REACTION_JOB = "causality-reaction";
+
     /**
      * Locally the lake should show up within seconds: checkpoints every 5 s and small files
      * compacted every 3 checkpoints (production defaults: 30 s and 10).
@@ -96,8 +99,41 @@ public final class LocalStack {
         return s3.bucketDir(S3Server.LAKE_BUCKET);
     }
 
-    private Path savepointFile() {
-        return layout.home().resolve("flink/warehouse.savepoint");
+    /** Where `down` records the savepoint a job resumes from at the next `up`. */
+    private Path savepointFile(StackJob job) {
+        return layout.home().resolve("flink/" + job.label() + ".savepoint");
+    }
+
+    /** A Flink job the stack runs: its name on the cluster, a short label, what to start. */
+    record StackJob(String name, String label, String entryClass, List<String> args) {}
+
+    /** The jobs `up` submits, in order; `down` stops them in reverse. */
+    List<StackJob> jobs() {
+        return List.of(
+                new StackJob(
+                        WAREHOUSE_JOB,
+                        "warehouse",
+                        "io.causality.jobs.warehouse.WarehouseJob",
+                        List.of(
+                                "--lake.path", lakeUri(),
+                                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                                "--checkpoint.interval", CHECKPOINT_SECONDS + "s",
+                                "--lake.compaction.checkpoints",
+                                        Integer.toString(COMPACTION_CHECKPOINTS))),
+                new StackJob(
+                        REACTION_JOB,
+                        "reaction",
+                        "io.causality.jobs.reaction.ReactionJob",
+                        List.of(
+                                "--kafka.bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--checkpoint.interval",
+                                CHECKPOINT_SECONDS + "s")));
+    }
+
+    /** The repository: jars, configuration templates and the example rules. */
+    public Path root() {
+        return root;
     }
 
     public StackLayout layout() {
@@ -145,7 +181,9 @@ public final class LocalStack {
         if (config.flinkEnabled()) {
             step("S3 (s3proxy)", s3.process(), () -> s3.start(Duration.ofSeconds(60)));
             step("Flink", flink.jobManager(), () -> flink.start(Duration.ofSeconds(120)));
-            ensureWarehouseJob();
+            for (StackJob job : jobs()) {
+                ensureJob(job);
+            }
             startTrino();
         } else {
             out.println("  " + pad("Flink") + "not started (CAUSALITY_FLINK=off)");
@@ -255,32 +293,22 @@ public final class LocalStack {
         }
     }
 
-    /** Submits the warehouse job unless it runs, resuming from the savepoint `down` took. */
-    private void ensureWarehouseJob() throws Exception {
-        var running = flink.activeJob(WAREHOUSE_JOB);
+    /** Submits a job unless it runs, resuming from the savepoint `down` took. */
+    private void ensureJob(StackJob job) throws Exception {
+        var running = flink.activeJob(job.name());
         if (running.isPresent()) {
-            out.println("  " + pad("warehouse") + "already running (job " + running.get() + ")");
+            out.println("  " + pad(job.label()) + "already running (job " + running.get() + ")");
             return;
         }
+        Path savepointFile = savepointFile(job);
         String savepoint =
-                Files.exists(savepointFile())
-                        ? Files.readString(savepointFile(), StandardCharsets.UTF_8).trim()
+                Files.exists(savepointFile)
+                        ? Files.readString(savepointFile, StandardCharsets.UTF_8).trim()
                         : null;
-        Path jar = jobsJar();
-        String id =
-                flink.submit(
-                        jar,
-                        "io.causality.jobs.warehouse.WarehouseJob",
-                        List.of(
-                                "--lake.path", lakeUri(),
-                                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                                "--checkpoint.interval", CHECKPOINT_SECONDS + "s",
-                                "--lake.compaction.checkpoints",
-                                        Integer.toString(COMPACTION_CHECKPOINTS)),
-                        savepoint);
+        String id = flink.submit(jobsJar(), job.entryClass(), job.args(), savepoint);
         out.println(
                 "  "
-                        + pad("warehouse")
+                        + pad(job.label())
                         + "submitted (job "
                         + id
                         + (savepoint != null ? ", resumed from " + savepoint : "")
@@ -301,25 +329,26 @@ public final class LocalStack {
     }
 
     /**
-     * Stops the warehouse job with a savepoint so that the next `up` resumes with nothing lost or
-     * doubled. A job that cannot take one (it may still be restoring) is retried; if it still
-     * fails, the job is cancelled and the next `up` resumes from its newest retained checkpoint:
-     * never from an older savepoint, which would write again what was committed since.
+     * Stops a job with a savepoint so that the next `up` resumes with nothing lost or doubled. A
+     * job that cannot take one (it may still be restoring) is retried; if it still fails, the job
+     * is cancelled and the next `up` resumes from its newest retained checkpoint: never from an
+     * older savepoint, which would write again what was committed since.
      */
-    private void stopWarehouseJob(String jobId) throws IOException, InterruptedException {
+    private void stopJob(StackJob job, String jobId) throws IOException, InterruptedException {
+        Path savepointFile = savepointFile(job);
         IOException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             try {
                 flink.awaitRunning(jobId, Duration.ofSeconds(60));
                 String savepoint = flink.stopWithSavepoint(jobId, Duration.ofSeconds(120));
-                Files.writeString(savepointFile(), savepoint, StandardCharsets.UTF_8);
-                out.println("  " + pad("warehouse") + "stopped with savepoint " + savepoint);
+                Files.writeString(savepointFile, savepoint, StandardCharsets.UTF_8);
+                out.println("  " + pad(job.label()) + "stopped with savepoint " + savepoint);
                 return;
             } catch (IOException e) {
                 last = e;
                 out.println(
                         "  "
-                                + pad("warehouse")
+                                + pad(job.label())
                                 + "savepoint attempt "
                                 + attempt
                                 + " failed: "
@@ -329,15 +358,17 @@ public final class LocalStack {
         var checkpoint = flink.latestCheckpoint(jobId);
         flink.cancel(jobId);
         if (checkpoint.isPresent()) {
-            Files.writeString(savepointFile(), checkpoint.get(), StandardCharsets.UTF_8);
+            Files.writeString(savepointFile, checkpoint.get(), StandardCharsets.UTF_8);
             out.println(
                     "  "
-                            + pad("warehouse")
+                            + pad(job.label())
                             + "cancelled; the next up resumes from checkpoint "
                             + checkpoint.get());
         } else {
             throw new IOException(
-                    "the warehouse job could take neither a savepoint nor a checkpoint; it was cancelled",
+                    "the "
+                            + job.label()
+                            + " job could take neither a savepoint nor a checkpoint; it was cancelled",
                     last);
         }
     }
@@ -538,9 +569,13 @@ public final class LocalStack {
 
     public void down() throws IOException, InterruptedException {
         if (flink.jobManager().running().isPresent()) {
-            var job = flink.activeJob(WAREHOUSE_JOB);
-            if (job.isPresent()) {
-                stopWarehouseJob(job.get());
+            List<StackJob> reversed = new java.util.ArrayList<>(jobs());
+            java.util.Collections.reverse(reversed);
+            for (StackJob job : reversed) {
+                var id = flink.activeJob(job.name());
+                if (id.isPresent()) {
+                    stopJob(job, id.get());
+                }
             }
         }
         stop("Trino", trino.process());

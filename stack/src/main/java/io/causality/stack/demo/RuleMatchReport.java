@@ -1,0 +1,150 @@
+package io.causality.stack.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.causality.schemas.EventJson;
+import io.causality.stack.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What the rules made of the demo's traffic: the matches the reaction job committed since the demo
+ * began, per rule, once the job has read every event the demo sent.
+ */
+public final class RuleMatchReport {
+    private final Admin admin;
+    private final String bootstrapServers;
+    private final String reactionGroup;
+    private final PrintStream out;
+
+    public RuleMatchReport(
+            Admin admin, String bootstrapServers, String reactionGroup, PrintStream out) {
+        this.admin = admin;
+        this.bootstrapServers = bootstrapServers;
+        this.reactionGroup = reactionGroup;
+        this.out = out;
+    }
+
+    /** Where the matches topic ends now: the report counts what comes after. */
+    public Map<TopicPartition, Long> mark() throws Exception {
+        return endOffsets(Topics.RULE_MATCHES);
+    }
+
+    /**
+     * Waits until the reaction job has committed offsets past every event now in the events topic
+     * (it commits them with the checkpoint that commits its matches), then prints the matches since
+     * {@code mark} by rule. False if the job did not get there in time.
+     */
+    public boolean print(Map<TopicPartition, Long> mark, Duration timeout) throws Exception {
+        Map<TopicPartition, Long> eventsEnd = endOffsets(Topics.EVENTS);
+        Instant deadline = Instant.now().plus(timeout);
+        out.print("waiting for the reaction job to evaluate every event ...");
+        out.flush();
+        // Its matches commit with the same checkpoint, a moment later: also wait until no
+        // transaction holds the matches topic open.
+        while (!caughtUp(eventsEnd) || !settled(Topics.RULE_MATCHES)) {
+            if (Instant.now().isAfter(deadline)) {
+                out.println(" not within " + timeout + " (is the reaction job running?)");
+                return false;
+            }
+            Thread.sleep(500); // it commits at its next checkpoint; the deadline bounds this
+        }
+        out.println(" done");
+        Map<String, long[]> byRule = new TreeMap<>();
+        Map<String, JsonNode> example = new HashMap<>();
+        for (JsonNode m : readFrom(mark)) {
+            String rule = m.path("rule").asText();
+            long[] agg = byRule.computeIfAbsent(rule, r -> new long[2]);
+            agg[0]++;
+            agg[1] = m.path("version").asLong();
+            example.putIfAbsent(rule, m);
+        }
+        out.println("rule matches since the demo began (" + Topics.RULE_MATCHES + "):");
+        if (byRule.isEmpty()) {
+            out.println("  none");
+        }
+        byRule.forEach(
+                (rule, agg) ->
+                        out.printf(
+                                "  %-28s v%-3d %5d matches  e.g. events %s%n",
+                                rule, agg[1], agg[0], example.get(rule).path("event_ids")));
+        return true;
+    }
+
+    private boolean caughtUp(Map<TopicPartition, Long> end) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(reactionGroup)
+                        .partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS);
+        for (var e : end.entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            if (e.getValue() > 0 && (c == null || c.offset() < e.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean settled(String topic) throws Exception {
+        return endOffsets(topic, org.apache.kafka.common.IsolationLevel.READ_COMMITTED)
+                .equals(endOffsets(topic, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED));
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        return endOffsets(topic, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    private Map<TopicPartition, Long> endOffsets(
+            String topic, org.apache.kafka.common.IsolationLevel isolation) throws Exception {
+        var partitions =
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(10, TimeUnit.SECONDS)
+                        .get(topic)
+                        .partitions();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(
+                p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(request, new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation))
+                .all()
+                .get(10, TimeUnit.SECONDS)
+                .forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    private List<JsonNode> readFrom(Map<TopicPartition, Long> from) throws IOException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<JsonNode> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            c.assign(from.keySet());
+            from.forEach(c::seek);
+            Map<TopicPartition, Long> end = c.endOffsets(from.keySet());
+            while (from.keySet().stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(EventJson.mapper().readTree(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+}
