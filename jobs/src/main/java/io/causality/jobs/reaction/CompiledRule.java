@@ -32,6 +32,9 @@ final class CompiledRule {
     /** The condition of a per-event rule; null for a sequence. */
     final CompiledCondition condition;
 
+    /** The key of a sequence; null for a per-event rule. */
+    final io.causality.rules.eval.EventPath keyPath;
+
     private final List<Payloads> payloads = new ArrayList<>();
 
     private CompiledRule(DeployedRule deployed) {
@@ -42,8 +45,12 @@ final class CompiledRule {
                     m.event().where() == null
                             ? CompiledCondition.always()
                             : CompiledCondition.compile(m.event().where());
+            this.keyPath = null;
         } else {
             this.condition = null;
+            this.keyPath =
+                    new io.causality.rules.eval.EventPath(
+                            ((Rule.Sequence) rule.trigger()).keyPath());
         }
         for (Action a : rule.actions()) {
             payloads.add(new Payloads(a));

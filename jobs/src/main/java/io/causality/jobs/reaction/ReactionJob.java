@@ -4,6 +4,7 @@ import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -14,8 +15,10 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.ParameterTool;
 
 /**
@@ -36,6 +39,15 @@ public final class ReactionJob {
     private final Sink<RuleMatch> matches;
     private final Sink<MatchRecords.ActionRecord> actions;
     private final Sink<DeadLetter> deadLetters;
+    private Duration outOfOrderness = ReactionOptions.OUT_OF_ORDERNESS.defaultValue();
+    private Duration idleness = ReactionOptions.IDLENESS.defaultValue();
+
+    /** How event time advances: out-of-orderness and idleness of the events' watermarks. */
+    public ReactionJob withWatermarks(Duration outOfOrderness, Duration idleness) {
+        this.outOfOrderness = outOfOrderness;
+        this.idleness = idleness;
+        return this;
+    }
 
     public ReactionJob(
             Source<RawRecord, ?, ?> events,
@@ -53,25 +65,39 @@ public final class ReactionJob {
     /** Adds the pipeline to the environment. */
     public void build(StreamExecutionEnvironment env) {
         BroadcastStream<RuleUpdate> ruleStream =
-                env.fromSource(rules, WatermarkStrategy.noWatermarks(), "rules")
+                env.fromSource(rules, RulesTime.strategy(), "rules")
                         .uid("rules-source")
                         .name("rules")
                         .broadcast(RuleEvaluator.RULES);
-        SingleOutputStreamOperator<RuleMatch> matched =
-                env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
+        // Event time for sequences comes from the Kafka record times (when the ingest stored the
+        // event); an event whose own timestamp is older than the watermark is late for them.
+        SingleOutputStreamOperator<RuleMatch> perEvent =
+                env.fromSource(
+                                events,
+                                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
+                                                outOfOrderness)
+                                        .withIdleness(idleness),
+                                "events")
                         .uid("events-source")
                         .connect(ruleStream)
                         .process(new RuleEvaluator())
                         .uid("evaluate-rules")
                         .name("evaluate rules");
-        matched.getSideOutput(RuleEvaluator.DEAD_LETTERS)
+        perEvent.getSideOutput(RuleEvaluator.DEAD_LETTERS)
                 .sinkTo(deadLetters)
                 .uid("dead-letter-sink")
                 .name("dead letters");
+        SingleOutputStreamOperator<RuleMatch> sequences =
+                perEvent.getSideOutput(RuleEvaluator.SEQUENCE_EVENTS)
+                        .keyBy(SequenceInput::partitionKey)
+                        .connect(ruleStream)
+                        .process(new SequenceMatcher())
+                        .uid("match-sequences")
+                        .name("match sequences");
+        DataStream<RuleMatch> matched = perEvent.union(sequences);
         matched.sinkTo(matches).uid("matches-sink").name("rule matches");
         matched.flatMap(
-                        (RuleMatch m,
-                                org.apache.flink.util.Collector<MatchRecords.ActionRecord> out) -> {
+                        (RuleMatch m, Collector<MatchRecords.ActionRecord> out) -> {
                             for (String a : m.actions) {
                                 out.collect(new MatchRecords.ActionRecord(m.rule, a));
                             }
@@ -132,6 +158,9 @@ public final class ReactionJob {
                         matchSink(config),
                         actionSink(config),
                         KafkaEndpoints.deadLetterSink(config))
+                .withWatermarks(
+                        config.get(ReactionOptions.OUT_OF_ORDERNESS),
+                        config.get(ReactionOptions.IDLENESS))
                 .build(env);
         env.execute("causality-reaction");
     }

@@ -46,6 +46,21 @@ public final class ReactionOptions {
                     .withDescription(
                             "Prefix of the Kafka transactions of the exactly-once sinks; unique per job.");
 
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "How late after the newest Kafka record time an event may still join a"
+                                    + " sequence; windows close and absences fire this much later.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "A partition without records for this long stops holding time back.");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("checkpoint.interval")
                     .durationType()

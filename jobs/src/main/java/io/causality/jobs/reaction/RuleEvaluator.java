@@ -44,6 +44,10 @@ public final class RuleEvaluator
             new MapStateDescriptor<>(
                     "rules", BasicTypeInfo.STRING_TYPE_INFO, BasicTypeInfo.STRING_TYPE_INFO);
 
+    /** Events for sequence rules, one per rule, with the rule's key value: to the matcher. */
+    public static final OutputTag<SequenceInput> SEQUENCE_EVENTS =
+            new OutputTag<>("sequence-events", TypeInformation.of(SequenceInput.class));
+
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
@@ -52,12 +56,14 @@ public final class RuleEvaluator
     public static final String DEAD_LETTERS_METRIC = "deadLetters";
     public static final String REFUSED_RULES_METRIC = "rulesRefused";
     public static final String ACTIVE_RULES_METRIC = "rulesActive";
+    public static final String WITHOUT_KEY_METRIC = "sequenceEventsWithoutKey";
 
     private transient RuleIndex index;
     private transient Counter matches;
     private transient Counter evaluationErrors;
     private transient Counter deadLetters;
     private transient Counter refused;
+    private transient Counter withoutKey;
 
     @Override
     public void open(OpenContext context) {
@@ -66,6 +72,7 @@ public final class RuleEvaluator
         evaluationErrors = group.counter(EVALUATION_ERRORS_METRIC);
         deadLetters = group.counter(DEAD_LETTERS_METRIC);
         refused = group.counter(REFUSED_RULES_METRIC);
+        withoutKey = group.counter(WITHOUT_KEY_METRIC);
         group.gauge(ACTIVE_RULES_METRIC, () -> index == null ? 0 : index.size());
     }
 
@@ -90,7 +97,22 @@ public final class RuleEvaluator
         List<CompiledRule> candidates = rules.candidates(app, type, text(event, "name"));
         for (CompiledRule rule : candidates) {
             if (rule.isSequence()) {
-                continue; // sequences are matched per key downstream of this operator
+                // Matched per (rule, key) downstream; an event without the key cannot take part.
+                JsonNode key = rule.keyPath.one(event);
+                if (key.isValueNode() && !key.isNull()) {
+                    ctx.output(
+                            SEQUENCE_EVENTS,
+                            new SequenceInput(
+                                    rule.name(),
+                                    rule.version(),
+                                    key.asText(),
+                                    app,
+                                    event.toString(),
+                                    eventTime(event, ctx)));
+                } else {
+                    withoutKey.inc();
+                }
+                continue;
             }
             boolean hit;
             try {
@@ -184,7 +206,7 @@ public final class RuleEvaluator
         return index;
     }
 
-    private static CompiledRule compile(String json) throws Exception {
+    static CompiledRule compile(String json) throws Exception {
         return CompiledRule.of(DeployedRule.fromJson(EventJson.mapper().readTree(json)));
     }
 

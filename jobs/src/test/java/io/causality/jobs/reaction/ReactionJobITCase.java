@@ -14,6 +14,7 @@ import io.causality.stack.KafkaBroker;
 import io.causality.stack.rules.RuleTopic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rules change in the running job, against a real broker: a rule deployed while the job runs starts
@@ -108,30 +111,17 @@ class ReactionJobITCase {
         config.set(ReactionOptions.ACTIONS_TOPIC, ACTIONS);
         config.set(ReactionOptions.DLQ_TOPIC, DLQ);
         config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, "it-" + UUID.randomUUID());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(1);
-        env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
-        KafkaSource<io.causality.jobs.common.RawRecord> events =
-                KafkaSource.<io.causality.jobs.common.RawRecord>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setTopics(EVENTS)
-                        .setGroupId("it-reaction")
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setDeserializer(new RawRecordDeserializer())
-                        .build();
-        new ReactionJob(
-                        events,
-                        ReactionJob.ruleSource(config),
-                        ReactionJob.matchSink(config),
-                        ReactionJob.actionSink(config),
-                        KafkaEndpoints.deadLetterSink(config))
-                .build(env);
-        JobClient job = env.executeAsync("reaction-live-rules");
+        config.set(ReactionOptions.EVENTS_TOPIC, EVENTS);
+        config.set(ReactionOptions.GROUP_ID, "it-reaction");
+        JobClient job = start(config, null);
         try {
-            // Before any rule: a big purchase matches nothing.
+            // Before the rule: a big purchase matches nothing. The probe's match shows the job
+            // has read past it (one partition, one evaluator: events are handled in order).
+            rules.publish(List.of(rule(probe(1), 1)), List.of());
             send(purchase("before", 900));
+            awaitProbe(() -> send(appOpen("probe-" + UUID.randomUUID(), 5)), EVENTS_MATCHES_PROBE);
 
-            rules.publish(List.of(rule(BIG, 1), rule(probe(1), 1)), List.of());
+            rules.publish(List.of(rule(BIG, 1)), List.of());
             // Purchases keep coming until the deployed rule has matched one of them.
             List<String> sent = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60))
@@ -176,8 +166,190 @@ class ReactionJobITCase {
             await().atMost(Duration.ofSeconds(30)).until(() -> matchedIds("probe").contains(last));
             assertThat(matched("big")).hasSize(before);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            cancel(job);
         }
+    }
+
+    /**
+     * A sequence half-way through when the job stops with a savepoint: the first event is in the
+     * matcher's state (a later per-event match shows it was read), the job resumes from the
+     * savepoint, and the second event completes the match.
+     */
+    @Test
+    void aSequenceSurvivesStopWithSavepointAndCompletesAfterResume(@TempDir Path savepoints)
+            throws Exception {
+        String events = "it2.events";
+        String rulesTopic = "it2.rules";
+        String matchesTopic = "it2.matches";
+        kafka.createTopics(
+                List.of(
+                        new NewTopic(events, 1, (short) 1),
+                        new NewTopic(rulesTopic, 1, (short) 1)
+                                .configs(Map.of("cleanup.policy", "compact")),
+                        new NewTopic(matchesTopic, 1, (short) 1),
+                        new NewTopic("it2.actions", 1, (short) 1)));
+        new RuleTopic(kafka.bootstrapServers(), rulesTopic)
+                .publish(
+                        List.of(
+                                rule(
+                                        "rule \"convert\" sequence by $.user_id within 1h"
+                                                + " user_signup as signup followed by purchase_complete"
+                                                + " then emit \"growth\" end",
+                                        1),
+                                rule(probe(1), 1)),
+                        List.of());
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(ReactionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(ReactionOptions.EVENTS_TOPIC, events);
+        config.set(ReactionOptions.RULES_TOPIC, rulesTopic);
+        config.set(ReactionOptions.MATCHES_TOPIC, matchesTopic);
+        config.set(ReactionOptions.ACTIONS_TOPIC, "it2.actions");
+        config.set(ReactionOptions.DLQ_TOPIC, DLQ);
+        config.set(ReactionOptions.GROUP_ID, "it2-reaction");
+        config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, "it2-" + UUID.randomUUID());
+
+        // Recent times: brokers refuse record times more than an hour ahead of their clock.
+        Instant t0 =
+                Instant.now()
+                        .minus(Duration.ofMinutes(30))
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        JobClient first = start(config, null);
+        // Rules and events arrive by separate sources: wait until the rules are in effect, then
+        // begin the sequence, then see a later event evaluated (so the signup was too).
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> {
+                            sendAt(events, appOpen("warm-" + UUID.randomUUID(), 5), t0);
+                            return !ids(matchesTopic, "probe").isEmpty();
+                        });
+        sendAt(events, signup("s1", "u1", t0), t0);
+        sendAt(events, appOpen("probe-after-signup", 5), t0.plusSeconds(1));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> ids(matchesTopic, "probe").contains("probe-after-signup"));
+        String savepoint =
+                first.stopWithSavepoint(
+                                false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(60, TimeUnit.SECONDS);
+        assertThat(ids(matchesTopic, "convert")).isEmpty();
+
+        // Resumed: the purchase completes the sequence begun before the stop; a later event
+        // moves event time past it so the matcher processes it.
+        JobClient second = start(config, savepoint);
+        try {
+            sendAt(events, purchaseFor("p1", "u1", t0.plusSeconds(300)), t0.plusSeconds(300));
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> {
+                                sendAt(
+                                        events,
+                                        appOpen("tick-" + UUID.randomUUID(), 0),
+                                        t0.plusSeconds(600));
+                                return !ids(matchesTopic, "convert").isEmpty();
+                            });
+            List<JsonNode> convert = matchedIn(matchesTopic, "convert");
+            assertThat(convert).hasSize(1);
+            assertThat(convert.get(0).path("event_ids").toString()).isEqualTo("[\"s1\",\"p1\"]");
+            assertThat(convert.get(0).path("key").asText()).isEqualTo("u1");
+        } finally {
+            cancel(second);
+        }
+    }
+
+    private static final String EVENTS_MATCHES_PROBE = "probe";
+
+    /** Sends probe events until the probe rule matches one: the rules are in effect then. */
+    private static void awaitProbe(Runnable sendProbe, String rule) {
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            sendProbe.run();
+                            return !matched(rule).isEmpty();
+                        });
+    }
+
+    /** Cancels and waits until the job has ended, so that the next test gets its slots. */
+    private static void cancel(JobClient job) throws Exception {
+        job.cancel().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> job.getJobStatus().get().isGloballyTerminalState());
+    }
+
+    private static JobClient start(Configuration config, String savepoint) throws Exception {
+        Configuration env = new Configuration(config);
+        if (savepoint != null) {
+            env.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment e = StreamExecutionEnvironment.getExecutionEnvironment(env);
+        e.setParallelism(1);
+        e.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
+        KafkaSource<io.causality.jobs.common.RawRecord> source =
+                KafkaSource.<io.causality.jobs.common.RawRecord>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopics(config.get(ReactionOptions.EVENTS_TOPIC))
+                        .setGroupId(config.get(ReactionOptions.GROUP_ID))
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .build();
+        new ReactionJob(
+                        source,
+                        ReactionJob.ruleSource(config),
+                        ReactionJob.matchSink(config),
+                        ReactionJob.actionSink(config),
+                        KafkaEndpoints.deadLetterSink(config))
+                .withWatermarks(Duration.ofSeconds(1), Duration.ofMinutes(5))
+                .build(e);
+        return e.executeAsync("reaction-savepoint");
+    }
+
+    private static String signup(String id, String user, Instant at) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\"shop\",\"type\":\"user_signup\",\"user_id\":\""
+                + user
+                + "\",\"timestamp\":\""
+                + at
+                + "\",\"properties\":{}}";
+    }
+
+    private static String purchaseFor(String id, String user, Instant at) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\"shop\",\"type\":\"purchase_complete\",\"user_id\":\""
+                + user
+                + "\",\"timestamp\":\""
+                + at
+                + "\",\"properties\":{\"order_id\":\"o\",\"total\":5}}";
+    }
+
+    /** Sends with the Kafka record time set, which is what moves the job's event time. */
+    private static void sendAt(String topic, String event, Instant at) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.send(
+                    new ProducerRecord<>(
+                            topic,
+                            null,
+                            at.toEpochMilli(),
+                            null,
+                            event.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static List<JsonNode> matchedIn(String topic, String rule) throws IOException {
+        return read(topic).stream().filter(m -> m.path("rule").asText().equals(rule)).toList();
+    }
+
+    private static List<String> ids(String topic, String rule) throws IOException {
+        return matchedIn(topic, rule).stream()
+                .map(m -> m.path("event_ids").get(0).asText())
+                .toList();
     }
 
     private static String purchase(String id, double total) {

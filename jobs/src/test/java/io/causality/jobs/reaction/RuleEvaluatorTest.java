@@ -77,14 +77,7 @@ class RuleEvaluatorTest {
     }
 
     private List<RuleMatch> matches() {
-        List<RuleMatch> out = new ArrayList<>();
-        for (Object o : harness.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof RuleMatch m) {
-                out.add(m);
-            }
-        }
-        harness.getOutput().clear();
-        return out;
+        return Harnesses.drainMatches(harness);
     }
 
     private List<DeadLetter> deadLetters() {

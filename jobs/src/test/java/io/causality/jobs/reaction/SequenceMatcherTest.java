@@ -1,0 +1,240 @@
+package io.causality.jobs.reaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.causality.rules.json.DeployedRule;
+import io.causality.rules.parse.Parser;
+import io.causality.schemas.EventJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sequence rules on flink-cep's NFA, driven by the keyed-broadcast harness with explicit
+ * watermarks: steps in order, counts, absence fired when the window closes on event time, a new
+ * version dropping partial matches, a deletion clearing state, and state back to zero.
+ */
+class SequenceMatcherTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T12:00:00Z");
+
+    private KeyedBroadcastOperatorTestHarness<String, SequenceInput, RuleUpdate, RuleMatch> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new SequenceMatcher(),
+                        SequenceInput::partitionKey,
+                        Types.STRING,
+                        RuleEvaluator.RULES);
+        // The rules stream carries no event time: in the job its source emits the final
+        // watermark so that the events' watermark alone moves the operator's clock.
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void deploy(String text, int version) throws Exception {
+        var rule = Parser.parse("t", text).rules().get(0);
+        var json = new DeployedRule(rule, version, T0, "t:1").toJson().toString();
+        harness.processBroadcastElement(
+                new StreamRecord<>(
+                        new RuleUpdate(
+                                rule.name(), json.getBytes(StandardCharsets.UTF_8), 0, version)));
+    }
+
+    private void delete(String name) throws Exception {
+        harness.processBroadcastElement(new StreamRecord<>(new RuleUpdate(name, null, 0, 0)));
+    }
+
+    /** An event of the given type by user, at T0 plus the offset, into the rule's matcher. */
+    private void event(
+            String rule,
+            int version,
+            String id,
+            String type,
+            String user,
+            Duration at,
+            String props)
+            throws Exception {
+        Instant t = T0.plus(at);
+        String json =
+                "{\"event_id\":\""
+                        + id
+                        + "\",\"app_id\":\"shop\",\"type\":\""
+                        + type
+                        + "\",\"user_id\":\""
+                        + user
+                        + "\",\"timestamp\":\""
+                        + t
+                        + "\",\"properties\":"
+                        + props
+                        + "}";
+        harness.processElement(
+                new StreamRecord<>(
+                        new SequenceInput(rule, version, user, "shop", json, t.toEpochMilli()),
+                        t.toEpochMilli()));
+    }
+
+    /** Keyed state entries of every key (the shared buffer's included). */
+    private int stateEntries() {
+        var operator =
+                (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>)
+                        harness.getOperator();
+        var backend =
+                (org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>)
+                        operator.getKeyedStateBackend();
+        return backend.numKeyValueStateEntries();
+    }
+
+    private void watermark(Duration at) throws Exception {
+        harness.processWatermark(new Watermark(T0.plus(at).toEpochMilli()));
+    }
+
+    private List<RuleMatch> matches() {
+        return Harnesses.drainMatches(harness);
+    }
+
+    private static final String ABANDONED =
+            "rule \"abandoned\" sequence by $.user_id within 30m"
+                    + " cart_add as added not followed by purchase_complete"
+                    + " then webhook \"crm\" with {\"user\": @key, \"product\": $added.properties.product_id} end";
+
+    @Test
+    void anAbsenceFiresWhenTheWindowClosesOnEventTimeAndNotIfTheEventCame() throws Exception {
+        deploy(ABANDONED, 1);
+        event("abandoned", 1, "a1", "cart_add", "u1", Duration.ZERO, "{\"product_id\":\"p-1\"}");
+        event(
+                "abandoned",
+                1,
+                "a2",
+                "cart_add",
+                "u2",
+                Duration.ofMinutes(1),
+                "{\"product_id\":\"p-2\"}");
+        event(
+                "abandoned",
+                1,
+                "b2",
+                "purchase_complete",
+                "u2",
+                Duration.ofMinutes(10),
+                "{\"order_id\":\"o\",\"total\":5}");
+        watermark(Duration.ofMinutes(29));
+        assertThat(matches()).as("the window is still open").isEmpty();
+
+        watermark(Duration.ofMinutes(32));
+        List<RuleMatch> found = matches();
+        assertThat(found).hasSize(1);
+        RuleMatch m = found.get(0);
+        assertThat(m.key).isEqualTo("u1");
+        assertThat(m.eventIds).containsExactly("a1");
+        assertThat(m.time).isEqualTo(T0.plus(Duration.ofMinutes(30)).toEpochMilli());
+        JsonNode action = EventJson.mapper().readTree(m.actions[0]);
+        assertThat(action.path("payload").toString())
+                .isEqualTo("{\"user\":\"u1\",\"product\":\"p-1\"}");
+        assertThat(stateEntries()).as("state back to zero").isZero();
+    }
+
+    @Test
+    void countsWithinTheWindowMatchOnceAndOldEventsFallOut() throws Exception {
+        deploy(
+                "rule \"brute\" sequence by $.user_id within 1m 3 times login_failed then emit \"sec\" end",
+                1);
+        event("brute", 1, "f1", "login_failed", "d1", Duration.ZERO, "{}");
+        event("brute", 1, "f2", "login_failed", "d1", Duration.ofSeconds(70), "{}"); // f1 falls out
+        event("brute", 1, "f3", "login_failed", "d1", Duration.ofSeconds(80), "{}");
+        event("brute", 1, "f4", "login_failed", "d1", Duration.ofSeconds(90), "{}");
+        event("brute", 1, "f5", "login_failed", "d1", Duration.ofSeconds(95), "{}");
+        watermark(Duration.ofSeconds(100));
+        assertThat(matches())
+                .extracting(m -> List.of(m.eventIds))
+                .containsExactly(List.of("f2", "f3", "f4"));
+        watermark(Duration.ofMinutes(5));
+        assertThat(matches()).isEmpty();
+        assertThat(stateEntries()).isZero();
+    }
+
+    @Test
+    void stepsInOrderWithAConditionAndNamedStepsInThePayload() throws Exception {
+        deploy(
+                "rule \"convert\" sequence by $.user_id within 7d user_signup as signup followed by"
+                        + " purchase_complete where $.properties.total > 0 as purchase then emit \"g\""
+                        + " with {\"order\": $purchase.properties.order_id, \"since\": $signup.timestamp} end",
+                1);
+        event(
+                "convert",
+                1,
+                "p0",
+                "purchase_complete",
+                "u1",
+                Duration.ZERO,
+                "{\"order_id\":\"o0\",\"total\":5}");
+        event("convert", 1, "s1", "user_signup", "u1", Duration.ofHours(1), "{}");
+        event(
+                "convert",
+                1,
+                "p1",
+                "purchase_complete",
+                "u1",
+                Duration.ofHours(2),
+                "{\"order_id\":\"o1\",\"total\":0}");
+        event(
+                "convert",
+                1,
+                "p2",
+                "purchase_complete",
+                "u1",
+                Duration.ofDays(2),
+                "{\"order_id\":\"o2\",\"total\":9}");
+        watermark(Duration.ofDays(3));
+        List<RuleMatch> found = matches();
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).eventIds).containsExactly("s1", "p2");
+        assertThat(EventJson.mapper().readTree(found.get(0).actions[0]).path("payload").toString())
+                .isEqualTo("{\"order\":\"o2\",\"since\":\"" + T0.plus(Duration.ofHours(1)) + "\"}");
+    }
+
+    @Test
+    void aNewVersionDropsPartialMatchesAndADeletionClearsState() throws Exception {
+        String rule =
+                "rule \"two\" sequence by $.user_id within 1h cart_add followed by checkout_start then emit \"t\" end";
+        deploy(rule, 1);
+        event("two", 1, "c1", "cart_add", "u1", Duration.ZERO, "{\"product_id\":\"p\"}");
+        watermark(Duration.ofMinutes(1));
+        assertThat(stateEntries()).isPositive();
+
+        deploy(rule.replace("within 1h", "within 2h"), 2);
+        event("two", 2, "k1", "checkout_start", "u1", Duration.ofMinutes(5), "{}");
+        watermark(Duration.ofMinutes(6));
+        assertThat(matches()).as("c1 belonged to version 1").isEmpty();
+
+        event("two", 2, "c2", "cart_add", "u1", Duration.ofMinutes(10), "{\"product_id\":\"p\"}");
+        event("two", 2, "k2", "checkout_start", "u1", Duration.ofMinutes(12), "{}");
+        watermark(Duration.ofMinutes(13));
+        assertThat(matches())
+                .extracting(m -> m.version + ":" + String.join(",", m.eventIds))
+                .containsExactly("2:c2,k2");
+
+        event("two", 2, "c3", "cart_add", "u1", Duration.ofMinutes(20), "{\"product_id\":\"p\"}");
+        watermark(Duration.ofMinutes(21));
+        assertThat(stateEntries()).isPositive();
+        delete("two");
+        watermark(Duration.ofHours(3));
+        assertThat(matches()).isEmpty();
+        assertThat(stateEntries()).as("a deleted rule leaves no state").isZero();
+    }
+}
