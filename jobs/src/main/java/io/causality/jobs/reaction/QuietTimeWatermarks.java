@@ -1,0 +1,58 @@
+package io.causality.jobs.reaction;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/**
+ * Watermarks for the events: bounded out-of-orderness over the Kafka record times while events
+ * flow, and, once a partition has been quiet for a while, the wall clock minus that while and the
+ * bound. Flink's idleness would only stop a quiet partition from holding time back; with no events
+ * at all nothing would move time, and an absence ("no purchase within 30 minutes") would never fire
+ * on a quiet system. Record times are set by the ingest when it stores an event, so they follow the
+ * wall clock and this does not make live events late.
+ */
+final class QuietTimeWatermarks<T> implements WatermarkGenerator<T> {
+    private final long bound;
+    private final long quietAfter;
+    private final LongSupplier wallClock;
+    private long maxTimestamp;
+    private long lastEventAt;
+    private long emitted = Long.MIN_VALUE;
+
+    QuietTimeWatermarks(Duration bound, Duration quietAfter, LongSupplier wallClock) {
+        this.bound = bound.toMillis();
+        this.quietAfter = quietAfter.toMillis();
+        this.wallClock = wallClock;
+        this.maxTimestamp = Long.MIN_VALUE + this.bound + 1;
+        this.lastEventAt = wallClock.getAsLong();
+    }
+
+    static <T> WatermarkStrategy<T> strategy(Duration bound, Duration quietAfter) {
+        return WatermarkStrategy.forGenerator(
+                context -> new QuietTimeWatermarks<>(bound, quietAfter, System::currentTimeMillis));
+    }
+
+    @Override
+    public void onEvent(T event, long timestamp, WatermarkOutput output) {
+        maxTimestamp = Math.max(maxTimestamp, timestamp);
+        lastEventAt = wallClock.getAsLong();
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+        long now = wallClock.getAsLong();
+        long watermark = maxTimestamp - bound - 1;
+        if (now - lastEventAt >= quietAfter) {
+            watermark = Math.max(watermark, now - quietAfter - bound);
+        }
+        // Never backwards.
+        if (watermark > emitted) {
+            emitted = watermark;
+            output.emitWatermark(new Watermark(watermark));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.causality.jobs.reaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+class QuietTimeWatermarksTest {
+    private final AtomicLong wall = new AtomicLong(1_000_000);
+    private final List<Long> emitted = new ArrayList<>();
+    private final WatermarkOutput out =
+            new WatermarkOutput() {
+                @Override
+                public void emitWatermark(Watermark watermark) {
+                    emitted.add(watermark.getTimestamp());
+                }
+
+                @Override
+                public void markIdle() {}
+
+                @Override
+                public void markActive() {}
+            };
+
+    @Test
+    void followsTheRecordsWhileTheyFlowAndTheClockWhenQuiet() {
+        var gen =
+                new QuietTimeWatermarks<String>(
+                        Duration.ofSeconds(10), Duration.ofMinutes(1), wall::get);
+        gen.onPeriodicEmit(out);
+        assertThat(emitted).as("nothing seen, not quiet yet").isEmpty();
+
+        gen.onEvent("e", 1_000_000, out);
+        gen.onPeriodicEmit(out);
+        assertThat(emitted).containsExactly(1_000_000 - 10_000 - 1L);
+
+        // A minute without events: time moves with the clock, minus the quiet time and bound.
+        wall.addAndGet(90_000);
+        gen.onPeriodicEmit(out);
+        assertThat(emitted).last().isEqualTo(1_090_000 - 60_000 - 10_000L);
+
+        // An older record does not move it back.
+        gen.onEvent("old", 900_000, out);
+        gen.onPeriodicEmit(out);
+        assertThat(emitted).hasSize(2);
+    }
+}
