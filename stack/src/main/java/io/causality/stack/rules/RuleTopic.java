@@ -59,7 +59,7 @@ public final class RuleTopic {
                             .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            Map<TopicPartition, Long> end = settledEnd(c, parts, deadline);
             while (parts.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException(
@@ -71,6 +71,42 @@ public final class RuleTopic {
             }
         }
         return new State(rules, unreadable);
+    }
+
+    /**
+     * The committed end of the partitions once no transaction is still being completed: a deploy
+     * returns when its commit is decided, and the commit markers reach the partitions a moment
+     * later; reading before that would miss the deploy that just returned.
+     */
+    private Map<TopicPartition, Long> settledEnd(
+            KafkaConsumer<String, byte[]> committed, List<TopicPartition> parts, Instant deadline) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<String, byte[]> all = new KafkaConsumer<>(p)) {
+            Instant settleBy = Instant.now().plusSeconds(10);
+            while (true) {
+                Map<TopicPartition, Long> end = committed.endOffsets(parts, Duration.ofSeconds(10));
+                if (end.equals(all.endOffsets(parts, Duration.ofSeconds(10)))
+                        || Instant.now().isAfter(settleBy)
+                        || Instant.now().isAfter(deadline)) {
+                    // Past the wait, another deploy holds a transaction open: read what is
+                    // committed.
+                    return end;
+                }
+                try {
+                    Thread.sleep(
+                            50); // markers arrive within milliseconds; the deadline bounds this
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return end;
+                }
+            }
+        }
     }
 
     private static void apply(
