@@ -43,7 +43,8 @@ public final class RulesBenchmark {
                 "rule evaluator, one thread, %,d events per run, %d rounds (median)%n",
                 events, rounds);
         System.out.printf(
-                "%8s %12s %14s %10s %9s%n", "rules", "candidates", "events/s", "matched", "vs 10");
+                "%8s %12s %14s %14s %9s%n",
+                "rules", "candidates", "events/s", "matches/event", "vs 10");
         double base = 0;
         for (int rules : ruleCounts) {
             List<byte[]> stream = events(events, rules, types);
@@ -70,7 +71,7 @@ public final class RulesBenchmark {
                 base = median;
             }
             System.out.printf(
-                    "%,8d %12.1f %,14.0f %9.2f%% %8.0f%%%n",
+                    "%,8d %12.1f %,14.0f %13.2f%% %8.0f%%%n",
                     rules,
                     candidates,
                     median,
