@@ -34,10 +34,10 @@ public abstract sealed class CompiledCondition {
             return new Negation(compile(not.term()));
         }
         if (c instanceof Condition.Exists ex) {
-            return new Present(new EventPath(ex.path()));
+            return new Present(EventPath.shared(ex.path()));
         }
         Condition.Compare cmp = (Condition.Compare) c;
-        return new Comparison(new EventPath(cmp.path()), cmp.op(), cmp.value());
+        return new Comparison(EventPath.shared(cmp.path()), cmp.op(), cmp.value());
     }
 
     /** The condition that every event satisfies (a pattern without {@code where}). */
