@@ -17,19 +17,50 @@ import java.util.Map;
 final class RuleIndex {
     private static final String ALL_APPS = "\u0000all";
 
-    /** app → selector key → rules by name. */
-    private final Map<String, Map<String, Map<String, CompiledRule>>> byApp = new HashMap<>();
+    /** The rules of one app (or of all apps), by the kind of event they look at. */
+    private static final class Bucket {
+        final Map<String, Map<String, CompiledRule>> byType = new HashMap<>();
+        final Map<String, Map<String, CompiledRule>> byCustomName = new HashMap<>();
+        final Map<String, CompiledRule> any = new LinkedHashMap<>();
 
+        Map<String, CompiledRule> rules(EventSelector s, boolean create) {
+            return switch (s.kind()) {
+                case TYPE ->
+                        create
+                                ? byType.computeIfAbsent(s.name(), k -> new LinkedHashMap<>())
+                                : byType.get(s.name());
+                case CUSTOM ->
+                        create
+                                ? byCustomName.computeIfAbsent(s.name(), k -> new LinkedHashMap<>())
+                                : byCustomName.get(s.name());
+                case ANY -> any;
+            };
+        }
+
+        void forget(EventSelector s) {
+            switch (s.kind()) {
+                case TYPE -> byType.computeIfPresent(s.name(), (k, v) -> v.isEmpty() ? null : v);
+                case CUSTOM ->
+                        byCustomName.computeIfPresent(s.name(), (k, v) -> v.isEmpty() ? null : v);
+                case ANY -> {}
+            }
+        }
+
+        boolean isEmpty() {
+            return byType.isEmpty() && byCustomName.isEmpty() && any.isEmpty();
+        }
+    }
+
+    private final Map<String, Bucket> byApp = new HashMap<>();
     private final Map<String, CompiledRule> byName = new HashMap<>();
 
     void put(CompiledRule rule) {
         remove(rule.name());
         byName.put(rule.name(), rule);
         for (String app : apps(rule)) {
+            Bucket bucket = byApp.computeIfAbsent(app, a -> new Bucket());
             for (EventSelector s : rule.rule.trigger().selectors()) {
-                byApp.computeIfAbsent(app, a -> new HashMap<>())
-                        .computeIfAbsent(key(s), k -> new LinkedHashMap<>())
-                        .put(rule.name(), rule);
+                bucket.rules(s, true).put(rule.name(), rule);
             }
         }
     }
@@ -38,15 +69,12 @@ final class RuleIndex {
         CompiledRule old = byName.remove(name);
         if (old != null) {
             for (String app : apps(old)) {
-                Map<String, Map<String, CompiledRule>> bySelector = byApp.get(app);
+                Bucket bucket = byApp.get(app);
                 for (EventSelector s : old.rule.trigger().selectors()) {
-                    Map<String, CompiledRule> rules = bySelector.get(key(s));
-                    rules.remove(name);
-                    if (rules.isEmpty()) {
-                        bySelector.remove(key(s));
-                    }
+                    bucket.rules(s, false).remove(name);
+                    bucket.forget(s);
                 }
-                if (bySelector.isEmpty()) {
+                if (bucket.isEmpty()) {
                     byApp.remove(app);
                 }
             }
@@ -75,40 +103,31 @@ final class RuleIndex {
     }
 
     private static void collect(
-            Map<String, Map<String, CompiledRule>> bySelector,
-            String type,
-            String customName,
-            List<CompiledRule> out) {
-        if (bySelector == null) {
+            Bucket bucket, String type, String customName, List<CompiledRule> out) {
+        if (bucket == null) {
             return;
         }
-        add(bySelector.get("t:" + type), out);
+        add(bucket.byType.get(type), out);
         if (customName != null && "custom".equals(type)) {
-            add(bySelector.get("c:" + customName), out);
+            add(bucket.byCustomName.get(customName), out);
         }
-        add(bySelector.get("any"), out);
+        add(bucket.any, out);
     }
 
     private static void add(Map<String, CompiledRule> rules, List<CompiledRule> out) {
-        if (rules != null) {
-            // A sequence filed under two kinds appears once per lookup.
-            for (CompiledRule r : rules.values()) {
-                if (!out.contains(r)) {
-                    out.add(r);
-                }
+        if (rules == null) {
+            return;
+        }
+        for (CompiledRule r : rules.values()) {
+            // A per-event rule has one kind of event, so it is found once; only a sequence that
+            // names several kinds (say a custom event by name and "any") can be found twice.
+            if (!r.isSequence() || !out.contains(r)) {
+                out.add(r);
             }
         }
     }
 
     private static List<String> apps(CompiledRule rule) {
         return rule.rule.apps().isEmpty() ? List.of(ALL_APPS) : rule.rule.apps();
-    }
-
-    private static String key(EventSelector s) {
-        return switch (s.kind()) {
-            case TYPE -> "t:" + s.name();
-            case CUSTOM -> "c:" + s.name();
-            case ANY -> "any";
-        };
     }
 }
