@@ -124,25 +124,26 @@ public final class ReactionJob {
     }
 
     public static KafkaSink<RuleMatch> matchSink(Configuration config) {
-        return KafkaSink.<RuleMatch>builder()
-                .setBootstrapServers(config.get(ReactionOptions.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(
-                        MatchRecords.matches(config.get(ReactionOptions.MATCHES_TOPIC)))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(
-                        config.get(ReactionOptions.TRANSACTIONAL_ID_PREFIX) + "-matches")
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-                .build();
+        return exactlyOnce(
+                config, MatchRecords.matches(config.get(ReactionOptions.MATCHES_TOPIC)), "matches");
     }
 
     public static KafkaSink<MatchRecords.ActionRecord> actionSink(Configuration config) {
-        return KafkaSink.<MatchRecords.ActionRecord>builder()
+        return exactlyOnce(
+                config, MatchRecords.actions(config.get(ReactionOptions.ACTIONS_TOPIC)), "actions");
+    }
+
+    /** A transactional sink; each gets its own transactional ids under the job's prefix. */
+    private static <T> KafkaSink<T> exactlyOnce(
+            Configuration config,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> records,
+            String name) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(ReactionOptions.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(
-                        MatchRecords.actions(config.get(ReactionOptions.ACTIONS_TOPIC)))
+                .setRecordSerializer(records)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
-                        config.get(ReactionOptions.TRANSACTIONAL_ID_PREFIX) + "-actions")
+                        config.get(ReactionOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .build();
     }

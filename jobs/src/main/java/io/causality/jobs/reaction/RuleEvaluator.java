@@ -95,11 +95,15 @@ public final class RuleEvaluator
             return;
         }
         List<CompiledRule> candidates = rules.candidates(app, type, text(event, "name"));
+        String eventText = null; // for sequence rules: made once, however many need it
         for (CompiledRule rule : candidates) {
             if (rule.isSequence()) {
                 // Matched per (rule, key) downstream; an event without the key cannot take part.
                 JsonNode key = rule.keyPath.one(event);
                 if (key.isValueNode() && !key.isNull()) {
+                    if (eventText == null) {
+                        eventText = new String(raw.value, StandardCharsets.UTF_8);
+                    }
                     ctx.output(
                             SEQUENCE_EVENTS,
                             new SequenceInput(
@@ -107,7 +111,7 @@ public final class RuleEvaluator
                                     rule.version(),
                                     key.asText(),
                                     app,
-                                    event.toString(),
+                                    eventText,
                                     eventTime(event, ctx)));
                 } else {
                     withoutKey.inc();

@@ -2,7 +2,6 @@ package io.causality.jobs.reaction;
 
 import io.causality.rules.EventSelector;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,16 +81,8 @@ final class RuleIndex {
         return old;
     }
 
-    CompiledRule get(String name) {
-        return byName.get(name);
-    }
-
     int size() {
         return byName.size();
-    }
-
-    Collection<CompiledRule> all() {
-        return byName.values();
     }
 
     /** The rules that could match an event of this app, type and (custom) name. */

@@ -23,10 +23,6 @@ public final class SourceMap {
         this.file = file;
     }
 
-    public String file() {
-        return file;
-    }
-
     void put(Object node, int line, int column) {
         positions.putIfAbsent(node, new Position(file, line, column));
     }

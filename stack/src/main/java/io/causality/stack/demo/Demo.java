@@ -9,11 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Sends demo traffic through the ingest (native and Segment batches, a share of them invalid),
@@ -126,20 +123,13 @@ public final class Demo {
     }
 
     private long endOffsets() throws Exception {
-        var partitions =
-                admin.describeTopics(List.of(Topics.EVENTS))
-                        .allTopicNames()
-                        .get(10, TimeUnit.SECONDS)
-                        .get(Topics.EVENTS)
-                        .partitions();
-        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-        partitions.forEach(
-                p ->
-                        request.put(
-                                new TopicPartition(Topics.EVENTS, p.partition()),
-                                OffsetSpec.latest()));
-        return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values().stream()
-                .mapToLong(i -> i.offset())
+        return TopicEnds.of(
+                        admin,
+                        Topics.EVENTS,
+                        org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)
+                .values()
+                .stream()
+                .mapToLong(Long::longValue)
                 .sum();
     }
 }

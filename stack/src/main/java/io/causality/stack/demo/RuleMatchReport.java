@@ -14,7 +14,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -101,31 +100,12 @@ public final class RuleMatchReport {
     }
 
     private boolean settled(String topic) throws Exception {
-        return endOffsets(topic, org.apache.kafka.common.IsolationLevel.READ_COMMITTED)
-                .equals(endOffsets(topic, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED));
+        return TopicEnds.of(admin, topic, org.apache.kafka.common.IsolationLevel.READ_COMMITTED)
+                .equals(endOffsets(topic));
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-        return endOffsets(topic, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
-    }
-
-    private Map<TopicPartition, Long> endOffsets(
-            String topic, org.apache.kafka.common.IsolationLevel isolation) throws Exception {
-        var partitions =
-                admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get(10, TimeUnit.SECONDS)
-                        .get(topic)
-                        .partitions();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(
-                p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listOffsets(request, new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation))
-                .all()
-                .get(10, TimeUnit.SECONDS)
-                .forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
+        return TopicEnds.of(admin, topic, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
     }
 
     private List<JsonNode> readFrom(Map<TopicPartition, Long> from) throws IOException {
