@@ -1,12 +1,17 @@
 package io.causality.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.ingest.EventEnricher;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.reaction.RuleEvaluator;
 import io.causality.jobs.reaction.RuleMatch;
 import io.causality.jobs.reaction.RuleUpdate;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.parse.Parser;
+import io.causality.schemas.EventJson;
 import io.causality.schemas.EventType;
+import io.causality.stack.demo.DemoTraffic;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,10 +25,10 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
  * Events per second through the rule evaluator on one thread (one core) with 10, 1,000 and 10,000
  * deployed rules, 1 % of events matching: the cost the rule index should keep flat as rules grow.
  * Rules are spread over apps and event types (rule i on pair i % 3,000: app i % 100, type i / 100 %
- * 30), events over the (app, type) pairs that have rules; the rules of a pair test {@code
- * $.properties.n == 0, 1, ...} and n is drawn so that 1 % of the events match exactly one rule. The
- * operator runs in Flink's test harness: parsing, index lookup, condition evaluation, match and
- * action rendering; no Kafka.
+ * 30), events over the (app, type) pairs that have rules, shaped as the ingest stores them; the
+ * rules of a pair test {@code $.properties.n == 0, 1, ...} and n is drawn so that 1 % of the events
+ * match exactly one rule. The operator runs in Flink's test harness: parsing, index lookup,
+ * condition evaluation, match and action rendering; no Kafka.
  *
  * <p>{@code bench/run-rules [events=200000] [rounds=3]}
  */
@@ -44,13 +49,16 @@ public final class RulesBenchmark {
                 "rule evaluator, one thread, %,d events per run, %d alternating rounds after a"
                         + " warm-up pass (median)%n",
                 events, rounds);
-        System.out.printf(
-                "%8s %12s %14s %14s %9s%n",
-                "rules", "candidates", "events/s", "matches/event", "vs 10");
         List<List<byte[]>> streams = new ArrayList<>();
         for (int rules : ruleCounts) {
             streams.add(events(events, rules, types));
         }
+        long bytes = streams.get(0).stream().mapToLong(e -> e.length).sum();
+        System.out.printf(
+                "events as the ingest stores them, %,d bytes on average%n", bytes / events);
+        System.out.printf(
+                "%8s %12s %14s %14s %9s%n",
+                "rules", "candidates", "events/s", "matches/event", "vs 10");
         // One untimed pass over every configuration first, so that the JIT has compiled the
         // evaluator before anything is measured; then rounds that alternate the configurations.
         for (int k = 0; k < ruleCounts.length; k++) {
@@ -143,31 +151,36 @@ public final class RulesBenchmark {
         return Math.min(rules, APPS * types.size());
     }
 
-    /** Events over the (app, type) pairs that have rules, one in a hundred matching one rule. */
-    private static List<byte[]> events(int count, int rules, List<EventType> types) {
+    /**
+     * Events over the (app, type) pairs that have rules, one in a hundred matching one rule, each
+     * as the ingest stores it: the demo traffic's event of that type, enriched by the ingest's own
+     * enricher, with the same properties whatever the type (about 600 bytes).
+     */
+    private static List<byte[]> events(int count, int rules, List<EventType> types)
+            throws IOException {
         Random random = new Random(42);
+        Instant now = Instant.parse("2026-11-22T12:00:00Z");
+        DemoTraffic traffic = new DemoTraffic(42, List.of("app-0"), 0.0, now);
+        EventEnricher enricher = new EventEnricher();
         int pairs = pairs(rules, types);
         List<byte[]> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int pair = random.nextInt(pairs);
             String app = "app-" + (pair % APPS);
-            String type = types.get(pair / APPS % types.size()).wireName();
+            EventType type = types.get(pair / APPS % types.size());
             // The rules of a pair match n == 0, 1, ...: one event in a hundred matches one rule.
             int onPair = rules / pairs + (pair < rules % pairs ? 1 : 0);
-            String json =
-                    "{\"event_id\":\"e-"
-                            + i
-                            + "\",\"app_id\":\""
-                            + app
-                            + "\",\"type\":\""
-                            + type
-                            + "\",\"user_id\":\"u-"
-                            + random.nextInt(10_000)
-                            + "\",\"timestamp\":\"2026-11-22T12:00:00.000Z\",\"context\":{\"os\":{\"name\":\"iOS\"}},"
-                            + "\"properties\":{\"n\":"
-                            + random.nextInt(100 * onPair)
-                            + ",\"total\":12.5,\"currency\":\"EUR\"}}";
-            out.add(json.getBytes(StandardCharsets.UTF_8));
+            ObjectNode event = traffic.nativeEvent(app, type);
+            // The same properties for every type, so that every configuration parses the same
+            // amount of JSON whatever types its rules are on.
+            event.putObject("properties")
+                    .put("n", random.nextInt(100 * onPair))
+                    .put("product_id", "p-" + random.nextInt(200))
+                    .put("total", 12.5)
+                    .put("currency", "EUR");
+            enricher.enrich(
+                    event, new EventEnricher.Origin(app, "127.0.0.1", "bench/1.0", "native", now));
+            out.add(EventJson.mapper().writeValueAsBytes(event));
         }
         return out;
     }

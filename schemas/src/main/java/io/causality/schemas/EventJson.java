@@ -3,7 +3,9 @@ package io.causality.schemas;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -21,7 +23,17 @@ public final class EventJson {
 
     private static final ObjectMapper MAPPER = newMapper(MAX_NESTING_DEPTH, 4 * 1024 * 1024);
 
+    /**
+     * Reads trees without resolving the target type per call, as {@code mapper().readTree} does.
+     */
+    private static final ObjectReader TREE_READER = MAPPER.readerFor(JsonNode.class);
+
     private EventJson() {}
+
+    /** One event (or any JSON) as a tree, with the shared mapper's limits: for hot paths. */
+    public static JsonNode readTree(byte[] json) throws IOException {
+        return TREE_READER.readTree(json);
+    }
 
     /** The shared mapper: thread-safe, configured for events. Do not reconfigure it. */
     public static ObjectMapper mapper() {

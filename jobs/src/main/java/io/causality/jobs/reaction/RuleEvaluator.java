@@ -82,7 +82,7 @@ public final class RuleEvaluator
         RuleIndex rules = index(ctx.getBroadcastState(RULES));
         JsonNode event;
         try {
-            event = EventJson.mapper().readTree(raw.value);
+            event = EventJson.readTree(raw.value);
         } catch (Exception e) {
             deadLetter(ctx, raw, "not JSON: " + e.getClass().getSimpleName());
             return;

@@ -1,11 +1,15 @@
 package io.causality.jobs.reaction;
 
 import io.causality.rules.EventSelector;
+import io.causality.schemas.EventType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The running rules, indexed by (app, event kind) so that an event is checked against the rules
@@ -15,6 +19,7 @@ import java.util.Map;
  */
 final class RuleIndex {
     private static final String ALL_APPS = "\u0000all";
+    private static final String CUSTOM_TYPE = EventType.CUSTOM.wireName();
 
     /** The rules of one app (or of all apps), by the kind of event they look at. */
     private static final class Bucket {
@@ -53,6 +58,14 @@ final class RuleIndex {
     private final Map<String, Bucket> byApp = new HashMap<>();
     private final Map<String, CompiledRule> byName = new HashMap<>();
 
+    /**
+     * The candidate lists per app, resolved from the app's bucket and the all-apps bucket when an
+     * event of the app first needs them after a change, so that looking up an event is two map
+     * reads and allocates nothing. Apps without rules of their own share one view (under {@link
+     * #ALL_APPS}), so this holds at most one view per app that has rules, plus one.
+     */
+    private final Map<String, AppView> views = new HashMap<>();
+
     void put(CompiledRule rule) {
         remove(rule.name());
         byName.put(rule.name(), rule);
@@ -62,6 +75,7 @@ final class RuleIndex {
                 bucket.rules(s, true).put(rule.name(), rule);
             }
         }
+        views.clear();
     }
 
     CompiledRule remove(String name) {
@@ -77,6 +91,7 @@ final class RuleIndex {
                     byApp.remove(app);
                 }
             }
+            views.clear();
         }
         return old;
     }
@@ -87,34 +102,80 @@ final class RuleIndex {
 
     /** The rules that could match an event of this app, type and (custom) name. */
     List<CompiledRule> candidates(String app, String type, String customName) {
-        List<CompiledRule> out = new ArrayList<>();
-        collect(byApp.get(app), type, customName, out);
-        collect(byApp.get(ALL_APPS), type, customName, out);
-        return out;
-    }
-
-    private static void collect(
-            Bucket bucket, String type, String customName, List<CompiledRule> out) {
-        if (bucket == null) {
-            return;
-        }
-        add(bucket.byType.get(type), out);
-        if (customName != null && "custom".equals(type)) {
-            add(bucket.byCustomName.get(customName), out);
-        }
-        add(bucket.any, out);
-    }
-
-    private static void add(Map<String, CompiledRule> rules, List<CompiledRule> out) {
-        if (rules == null) {
-            return;
-        }
-        for (CompiledRule r : rules.values()) {
-            // A per-event rule has one kind of event, so it is found once; only a sequence that
-            // names several kinds (say a custom event by name and "any") can be found twice.
-            if (!r.isSequence() || !out.contains(r)) {
-                out.add(r);
+        AppView view = views.get(app);
+        if (view == null) {
+            Bucket own = byApp.get(app);
+            String key = own == null ? ALL_APPS : app;
+            view = views.get(key);
+            if (view == null) {
+                view = new AppView(own, byApp.get(ALL_APPS));
+                views.put(key, view);
             }
+        }
+        return view.candidates(type, customName);
+    }
+
+    /** The rules an app's events are checked against, by kind of event, each list made once. */
+    private static final class AppView {
+        private final Map<String, List<CompiledRule>> byType = new HashMap<>();
+        private final Map<String, List<CompiledRule>> byCustomName = new HashMap<>();
+        private final List<CompiledRule> anyOnly;
+
+        AppView(Bucket own, Bucket all) {
+            List<Bucket> buckets = new ArrayList<>(2);
+            if (own != null) {
+                buckets.add(own);
+            }
+            if (all != null) {
+                buckets.add(all);
+            }
+            List<Map<String, CompiledRule>> any = new ArrayList<>();
+            Set<String> types = new HashSet<>();
+            Set<String> customNames = new HashSet<>();
+            for (Bucket b : buckets) {
+                any.add(b.any);
+                types.addAll(b.byType.keySet());
+                customNames.addAll(b.byCustomName.keySet());
+            }
+            anyOnly = merge(any);
+            for (String type : types) {
+                List<Map<String, CompiledRule>> parts = new ArrayList<>();
+                buckets.forEach(b -> parts.add(b.byType.get(type)));
+                parts.addAll(any);
+                byType.put(type, merge(parts));
+            }
+            for (String name : customNames) {
+                List<Map<String, CompiledRule>> parts = new ArrayList<>();
+                buckets.forEach(b -> parts.add(b.byType.get(CUSTOM_TYPE)));
+                buckets.forEach(b -> parts.add(b.byCustomName.get(name)));
+                parts.addAll(any);
+                byCustomName.put(name, merge(parts));
+            }
+        }
+
+        List<CompiledRule> candidates(String type, String customName) {
+            if (customName != null && CUSTOM_TYPE.equals(type)) {
+                List<CompiledRule> named = byCustomName.get(customName);
+                if (named != null) {
+                    return named;
+                }
+            }
+            return byType.getOrDefault(type, anyOnly);
+        }
+
+        /**
+         * The rules of all parts, each once: a per-event rule has one kind of event and is in one
+         * part, but a sequence that names several kinds (say a custom event by name and "any") is
+         * in several.
+         */
+        private static List<CompiledRule> merge(List<Map<String, CompiledRule>> parts) {
+            Set<CompiledRule> out = new LinkedHashSet<>();
+            for (Map<String, CompiledRule> part : parts) {
+                if (part != null) {
+                    out.addAll(part.values());
+                }
+            }
+            return List.copyOf(out);
         }
     }
 

@@ -47,7 +47,7 @@ public final class EventParser extends ProcessFunction<RawRecord, LakeRow> {
     public void processElement(RawRecord raw, Context ctx, Collector<LakeRow> out) {
         JsonNode event;
         try {
-            event = EventJson.mapper().readTree(raw.value);
+            event = EventJson.readTree(raw.value);
         } catch (IOException e) {
             deadLetter(ctx, raw, "not JSON: " + firstLine(e.getMessage()));
             return;

@@ -40,6 +40,21 @@ class RuleIndexTest {
                 .extracting(CompiledRule::name)
                 .containsExactly("seq");
 
+        // A change reaches apps whose candidates were already looked up, with or without rules.
+        index.put(rule("rule \"other-open\" for app \"other\" on app_open then emit \"t\" end"));
+        index.put(rule("rule \"all-open\" on app_open then emit \"t\" end"));
+        assertThat(index.candidates("other", "app_open", null))
+                .extracting(CompiledRule::name)
+                .containsExactlyInAnyOrder("other-open", "all-open", "seq");
+        assertThat(index.candidates("third", "app_open", null))
+                .extracting(CompiledRule::name)
+                .containsExactlyInAnyOrder("all-open", "seq");
+        index.remove("other-open");
+        index.remove("all-open");
+        assertThat(index.candidates("other", "app_open", null))
+                .extracting(CompiledRule::name)
+                .containsExactly("seq");
+
         index.remove("all-buy");
         index.remove("seq");
         assertThat(index.candidates("news", "purchase_complete", null))

@@ -122,15 +122,14 @@ public abstract sealed class CompiledCondition {
 
         @Override
         public boolean test(JsonNode event) {
+            if (!path.isIndefinite()) {
+                // One value at most: compared without a list per event and condition.
+                JsonNode v = path.one(event);
+                return v.isMissingNode() || v.isNull() ? absent() : holds(v);
+            }
             List<JsonNode> values = path.all(event);
             if (values.isEmpty()) {
-                // Absent or null: only a comparison with null can hold.
-                return switch (op) {
-                    case EQ -> literal.isNull();
-                    case NE -> !literal.isNull();
-                    case IN -> containsNull(literal);
-                    default -> false;
-                };
+                return absent();
             }
             for (JsonNode v : values) {
                 if (holds(v)) {
@@ -138,6 +137,16 @@ public abstract sealed class CompiledCondition {
                 }
             }
             return false;
+        }
+
+        private boolean absent() {
+            // Absent or null: only a comparison with null can hold.
+            return switch (op) {
+                case EQ -> literal.isNull();
+                case NE -> !literal.isNull();
+                case IN -> containsNull(literal);
+                default -> false;
+            };
         }
 
         private boolean holds(JsonNode v) {

@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A JSONPath compiled once (Jayway JsonPath, reading Jackson's tree directly) and read from events.
@@ -35,8 +36,14 @@ public final class EventPath {
     private final PathSteps.Step[] steps;
 
     /** Compiled paths by text: rules that read the same field share one (they are immutable). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, EventPath> SHARED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, EventPath> SHARED = new ConcurrentHashMap<>();
+
+    /**
+     * How many distinct path texts are shared at most. Entries are never removed (a deleted rule's
+     * paths stay), so the bound keeps a long-running job that sees ever new paths from growing
+     * without end; past it, a path is compiled for its rule alone, which is only slower.
+     */
+    static final int MAX_SHARED = 20_000;
 
     /**
      * The compiled path for the text, shared with every other rule that reads it: ten thousand
@@ -48,10 +55,18 @@ public final class EventPath {
         EventPath p = SHARED.get(text);
         if (p == null) {
             p = new EventPath(text);
+            if (SHARED.size() >= MAX_SHARED) {
+                return p;
+            }
             EventPath raced = SHARED.putIfAbsent(text, p);
             p = raced != null ? raced : p;
         }
         return p;
+    }
+
+    /** How many paths are shared now. */
+    static int sharedCount() {
+        return SHARED.size();
     }
 
     /**
@@ -80,12 +95,12 @@ public final class EventPath {
         return text;
     }
 
-    /** True for wildcards, filters and deep scans: the path may find many values. */
     /** Whether the path is read by walking the tree rather than by Jayway. */
     boolean walks() {
         return steps != null;
     }
 
+    /** True for wildcards, filters and deep scans: the path may find many values. */
     public boolean isIndefinite() {
         return !definite;
     }

@@ -14,7 +14,9 @@ public final class PathSteps {
     /** One step: a field name, an array index, or every element. */
     public record Step(String name, int index, boolean wildcard) {
         static Step field(String name) {
-            return new Step(name, -1, false);
+            // Interned like the field names Jackson reads, so that looking one up in an event
+            // mostly compares references rather than characters.
+            return new Step(name.intern(), -1, false);
         }
 
         static Step element(int index) {

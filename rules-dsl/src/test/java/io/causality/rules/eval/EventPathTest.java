@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.schemas.EventJson;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -68,5 +69,21 @@ class EventPathTest {
             })
     void otherPathsAreLeftToJayway(String path) {
         assertThat(new EventPath(path).walks()).isFalse();
+    }
+
+    @Test
+    void rulesReadingOnePathShareItAndTheSharedPathsStopGrowingAtTheBound() throws Exception {
+        EventPath first = EventPath.shared("$.properties.shared_total");
+        assertThat(EventPath.shared("$.properties.shared_total")).isSameAs(first);
+
+        for (int i = 0; EventPath.sharedCount() < EventPath.MAX_SHARED; i++) {
+            EventPath.shared("$.properties.filler_" + i);
+        }
+        EventPath past = EventPath.shared("$.properties.past_the_bound");
+        assertThat(EventPath.sharedCount()).isEqualTo(EventPath.MAX_SHARED);
+        assertThat(EventPath.shared("$.properties.past_the_bound")).isNotSameAs(past);
+        JsonNode event = EventJson.mapper().readTree("{\"properties\": {\"past_the_bound\": 7}}");
+        assertThat(past.one(event).asInt()).isEqualTo(7);
+        assertThat(EventPath.shared("$.properties.shared_total")).isSameAs(first);
     }
 }
