@@ -12,6 +12,8 @@ import io.causality.stack.StackLayout;
 import io.causality.stack.Topics;
 import io.causality.stack.TrinoClient;
 import io.causality.stack.demo.IngestClient;
+import io.causality.stack.rules.RuleTopic;
+import io.causality.stack.rules.RulesCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,15 +40,21 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path as a user runs it: the local stack (PostgreSQL, Kafka, ingest, s3proxy, a Flink
  * session cluster running the warehouse job, Trino), events sent over HTTP with retried duplicates,
  * unreadable records put straight on the topic; the lake on the S3 server holds every distinct
  * accepted event exactly once (read from the Parquet files, and counted by Trino), and the
- * unreadable records are in the dead-letter topic.
+ * unreadable records are in the dead-letter topic. Then rules deployed as {@code causality rules
+ * deploy} does it reach the running reaction job and match.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LakeThroughClusterIT {
     private static LocalStack stack;
 
@@ -78,6 +86,7 @@ class LakeThroughClusterIT {
     }
 
     @Test
+    @Order(1) // it counts the whole lake, so it runs before anything else sends events
     void acceptedEventsLandInTheS3LakeExactlyOnceAndUnreadableOnesInTheDlq() throws Exception {
         IngestClient client = new IngestClient(stack.config().ingestUrl());
         String key = stack.demoKeys().get("demo-shop");
@@ -141,6 +150,132 @@ class LakeThroughClusterIT {
                 .containsExactly((long) accepted.size(), (long) accepted.size(), 1L);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters() >= 4);
+    }
+
+    /**
+     * The issue's done-when on the running stack: rules deployed with what {@code causality rules
+     * deploy} runs reach the running reaction job and match, a per-event rule and a sequence rule
+     * alike, with the sequence's events and key in its match.
+     */
+    @Test
+    @Order(2)
+    void rulesDeployedWithTheCliOnTheRunningStackMatchPerEventAndAsSequences(@TempDir Path dir)
+            throws Exception {
+        Path file =
+                Files.writeString(
+                        dir.resolve("it.rules"),
+                        """
+                        rule "it-open-v9" for app "demo-news" on app_open
+                          where $.properties.version == "9.9.9"
+                          then emit "it" end
+                        rule "it-signup-then-open" for app "demo-news"
+                          sequence by $.anonymous_id within 1m
+                            user_signup as signup followed by app_open
+                          then emit "it" with {"device": @key} end
+                        """);
+        var topic = new RuleTopic(stack.kafka().bootstrapServers(), Topics.RULES);
+        var out = new java.io.ByteArrayOutputStream();
+        var print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThat(new RulesCommand(print, print).deploy(List.of(file), false, topic))
+                .as("%s", out)
+                .isZero();
+
+        IngestClient client = new IngestClient(stack.config().ingestUrl());
+        String key = stack.demoKeys().get("demo-news");
+        // Rules and events reach the job by separate sources: send until the per-event rule has
+        // matched one of ours.
+        Set<String> opens = new HashSet<>();
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> {
+                            ObjectNode e = event("app_open", "it-device-" + UUID.randomUUID());
+                            e.putObject("properties").put("version", "9.9.9");
+                            assertThat(client.nativeBatch(key, List.of(e)).status()).isEqualTo(200);
+                            opens.add(e.get("event_id").asText());
+                            return matches("it-open-v9").stream()
+                                    .anyMatch(
+                                            m ->
+                                                    opens.contains(
+                                                            m.path("event_ids").get(0).asText()));
+                        });
+
+        // A signup, then an open by the same device; each round a new device, and the traffic
+        // moves event time on, so that the sequence completes (it waits for event time to pass
+        // its last event, watermark.out-of-orderness behind the newest record).
+        List<List<String>> stories = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(
+                        () -> {
+                            String device = "it-story-" + UUID.randomUUID();
+                            Instant now = Instant.now();
+                            ObjectNode signup = event("user_signup", device);
+                            signup.put("timestamp", now.minusSeconds(2).toString());
+                            ObjectNode open = event("app_open", device);
+                            open.put("timestamp", now.minusSeconds(1).toString());
+                            for (ObjectNode e : List.of(signup, open)) {
+                                e.put("sent_at", now.toString());
+                            }
+                            assertThat(client.nativeBatch(key, List.of(signup, open)).status())
+                                    .isEqualTo(200);
+                            stories.add(
+                                    List.of(
+                                            device,
+                                            signup.get("event_id").asText(),
+                                            open.get("event_id").asText()));
+                            return !matches("it-signup-then-open").isEmpty();
+                        });
+        for (var m : matches("it-signup-then-open")) {
+            String device = m.path("key").asText();
+            List<String> story =
+                    stories.stream()
+                            .filter(st -> st.get(0).equals(device))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(m.path("event_ids").toString())
+                    .isEqualTo("[\"" + story.get(1) + "\",\"" + story.get(2) + "\"]");
+            assertThat(m.path("version").asInt()).isEqualTo(1);
+        }
+    }
+
+    private static ObjectNode event(String type, String device) {
+        ObjectNode e = EventJson.mapper().createObjectNode();
+        e.put("event_id", UUID.randomUUID().toString())
+                .put("type", type)
+                .put("anonymous_id", device);
+        return e;
+    }
+
+    /** The committed matches of a rule so far. */
+    private static List<com.fasterxml.jackson.databind.JsonNode> matches(String rule)
+            throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(Topics.RULE_MATCHES).stream()
+                            .map(i -> new TopicPartition(i.topic(), i.partition()))
+                            .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (var r : c.poll(Duration.ofMillis(200))) {
+                    var m = EventJson.mapper().readTree(r.value());
+                    if (m.path("rule").asText().equals(rule)) {
+                        out.add(m);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> lakeEventIds(Path events) throws Exception {

@@ -91,6 +91,20 @@ public final class Causality {
                 description = "events per request (default ${DEFAULT-VALUE})")
         int batchSize;
 
+        /** The rules the demo's stories complete, if they are deployed (they may be edited). */
+        private static java.util.Set<String> storyRules(Demo.Result r, LocalStack stack) {
+            var deployed =
+                    new io.causality.stack.rules.RuleTopic(
+                                    stack.kafka().bootstrapServers(), Topics.RULES)
+                            .read(java.time.Duration.ofSeconds(30))
+                            .rules()
+                            .keySet();
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            r.stories().forEach(s -> out.add(s.rule()));
+            out.retainAll(deployed);
+            return out;
+        }
+
         private long seedToUse() {
             long s = seed != null ? seed : System.currentTimeMillis();
             System.out.println("demo traffic with seed " + s + " (--seed " + s + " repeats it)");
@@ -127,7 +141,12 @@ public final class Causality {
                                 .run(events, seedToUse(), batchSize);
                 stack.printLake(java.time.Duration.ofSeconds(90));
                 boolean lakeOk = stack.queryLake(r, java.time.Duration.ofSeconds(120));
-                boolean rulesOk = !rules || report.print(mark, java.time.Duration.ofSeconds(120));
+                boolean rulesOk =
+                        !rules
+                                || report.print(
+                                        mark,
+                                        storyRules(r, stack),
+                                        java.time.Duration.ofSeconds(180));
                 return r.kafkaGained() == r.accepted() && lakeOk && rulesOk ? 0 : 1;
             }
         }

@@ -12,8 +12,14 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * flow, and, once a partition has been quiet for a while, the wall clock minus that while and the
  * bound. Flink's idleness would only stop a quiet partition from holding time back; with no events
  * at all nothing would move time, and an absence ("no purchase within 30 minutes") would never fire
- * on a quiet system. Record times are set by the ingest when it stores an event, so they follow the
- * wall clock and this does not make live events late.
+ * on a quiet system. Worse, an idle events input lets the other input of an operator set its time
+ * alone. Record times are set by the ingest when it stores an event, so they follow the wall clock
+ * and this does not make live events late.
+ *
+ * <p>Before its first event a generator says nothing about time and marks its output idle: a
+ * partition that has had no records since the job started must not hold the others back, and the
+ * source's own output, which never sees records (Kafka emits through one output per partition),
+ * must not run ahead of partitions still reading a backlog.
  */
 final class QuietTimeWatermarks<T> implements WatermarkGenerator<T> {
     private final long bound;
@@ -21,6 +27,7 @@ final class QuietTimeWatermarks<T> implements WatermarkGenerator<T> {
     private final LongSupplier wallClock;
     private long maxTimestamp;
     private long lastEventAt;
+    private boolean seen;
     private long emitted = Long.MIN_VALUE;
 
     QuietTimeWatermarks(Duration bound, Duration quietAfter, LongSupplier wallClock) {
@@ -40,10 +47,15 @@ final class QuietTimeWatermarks<T> implements WatermarkGenerator<T> {
     public void onEvent(T event, long timestamp, WatermarkOutput output) {
         maxTimestamp = Math.max(maxTimestamp, timestamp);
         lastEventAt = wallClock.getAsLong();
+        seen = true;
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
+        if (!seen) {
+            output.markIdle();
+            return;
+        }
         long now = wallClock.getAsLong();
         long watermark = maxTimestamp - bound - 1;
         if (now - lastEventAt >= quietAfter) {

@@ -5,7 +5,6 @@ import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -70,13 +69,12 @@ public final class ReactionJob {
                         .name("rules")
                         .broadcast(RuleEvaluator.RULES);
         // Event time for sequences comes from the Kafka record times (when the ingest stored the
-        // event); an event whose own timestamp is older than the watermark is late for them.
+        // event), and from the wall clock on a quiet partition; an event whose own timestamp is
+        // older than the watermark is late for them.
         SingleOutputStreamOperator<RuleMatch> perEvent =
                 env.fromSource(
                                 events,
-                                WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(
-                                                outOfOrderness)
-                                        .withIdleness(idleness),
+                                QuietTimeWatermarks.<RawRecord>strategy(outOfOrderness, idleness),
                                 "events")
                         .uid("events-source")
                         .connect(ruleStream)

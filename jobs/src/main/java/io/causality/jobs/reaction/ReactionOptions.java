@@ -49,17 +49,22 @@ public final class ReactionOptions {
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("watermark.out-of-orderness")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(10))
+                    .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "How late after the newest Kafka record time an event may still join a"
-                                    + " sequence; windows close and absences fire this much later.");
+                            "How far an event's own time may lie behind the newest Kafka record"
+                                    + " time and still join a sequence: at least as long as clients"
+                                    + " hold events before sending them (SDKs flush every 10 to 30"
+                                    + " s). Sequence matches come this much after their last event;"
+                                    + " older events are counted as late for sequences.");
 
     public static final ConfigOption<Duration> IDLENESS =
             ConfigOptions.key("watermark.idleness")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(1))
+                    .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "A partition without records for this long stops holding time back.");
+                            "A partition without records for this long lets event time follow the"
+                                    + " wall clock, so that sequences complete and absences fire on"
+                                    + " a quiet system.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("checkpoint.interval")

@@ -1,30 +1,31 @@
 package io.causality.jobs.reaction;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Event time of the rules stream: none. Its source emits the final watermark, so that in the
- * operators that join rules and events only the events' watermark moves the clock (otherwise the
- * rules input would hold event time back forever, and no window would close).
+ * Event time of the rules stream: none. Its source marks itself idle, so that in the operators that
+ * join rules and events only the events' watermark moves the clock. It must not emit the final
+ * watermark instead: while the events input is idle (say before the first event after a start), an
+ * operator's time would follow the rules input alone, jump to the end of time and stay there, and
+ * every later event would be too late for sequences.
  */
 final class RulesTime {
     private RulesTime() {}
 
     static WatermarkStrategy<RuleUpdate> strategy() {
-        return WatermarkStrategy.forGenerator(
-                context ->
-                        new WatermarkGenerator<RuleUpdate>() {
-                            @Override
-                            public void onEvent(
-                                    RuleUpdate event, long timestamp, WatermarkOutput out) {}
+        return WatermarkStrategy.forGenerator(context -> new Idle());
+    }
 
-                            @Override
-                            public void onPeriodicEmit(WatermarkOutput out) {
-                                out.emitWatermark(new Watermark(Long.MAX_VALUE));
-                            }
-                        });
+    /** Never a watermark; always idle. */
+    static final class Idle implements WatermarkGenerator<RuleUpdate> {
+        @Override
+        public void onEvent(RuleUpdate event, long timestamp, WatermarkOutput out) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput out) {
+            out.markIdle();
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class QuietTimeWatermarksTest {
     private final AtomicLong wall = new AtomicLong(1_000_000);
     private final List<Long> emitted = new ArrayList<>();
+    private int idleMarks;
     private final WatermarkOutput out =
             new WatermarkOutput() {
                 @Override
@@ -21,7 +22,9 @@ class QuietTimeWatermarksTest {
                 }
 
                 @Override
-                public void markIdle() {}
+                public void markIdle() {
+                    idleMarks++;
+                }
 
                 @Override
                 public void markActive() {}
@@ -33,7 +36,11 @@ class QuietTimeWatermarksTest {
                 new QuietTimeWatermarks<String>(
                         Duration.ofSeconds(10), Duration.ofMinutes(1), wall::get);
         gen.onPeriodicEmit(out);
-        assertThat(emitted).as("nothing seen, not quiet yet").isEmpty();
+        wall.addAndGet(120_000);
+        gen.onPeriodicEmit(out);
+        assertThat(emitted).as("nothing seen: no time, however long it has been").isEmpty();
+        assertThat(idleMarks).as("and idle, holding nothing back").isEqualTo(2);
+        wall.addAndGet(-120_000);
 
         gen.onEvent("e", 1_000_000, out);
         gen.onPeriodicEmit(out);
@@ -48,5 +55,14 @@ class QuietTimeWatermarksTest {
         gen.onEvent("old", 900_000, out);
         gen.onPeriodicEmit(out);
         assertThat(emitted).hasSize(2);
+    }
+
+    @Test
+    void theRulesStreamIsIdleAndNeverMovesTime() {
+        var rules = new RulesTime.Idle();
+        rules.onEvent(new RuleUpdate("r", new byte[0], 0, 0), Long.MAX_VALUE, out);
+        rules.onPeriodicEmit(out);
+        assertThat(emitted).isEmpty();
+        assertThat(idleMarks).isEqualTo(1);
     }
 }

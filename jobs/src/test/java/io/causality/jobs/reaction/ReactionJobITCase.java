@@ -179,35 +179,8 @@ class ReactionJobITCase {
     void aSequenceSurvivesStopWithSavepointAndCompletesAfterResume(@TempDir Path savepoints)
             throws Exception {
         String events = "it2.events";
-        String rulesTopic = "it2.rules";
         String matchesTopic = "it2.matches";
-        kafka.createTopics(
-                List.of(
-                        new NewTopic(events, 1, (short) 1),
-                        new NewTopic(rulesTopic, 1, (short) 1)
-                                .configs(Map.of("cleanup.policy", "compact")),
-                        new NewTopic(matchesTopic, 1, (short) 1),
-                        new NewTopic("it2.actions", 1, (short) 1)));
-        new RuleTopic(kafka.bootstrapServers(), rulesTopic)
-                .publish(
-                        List.of(
-                                rule(
-                                        "rule \"convert\" sequence by $.user_id within 1h"
-                                                + " user_signup as signup followed by purchase_complete"
-                                                + " then emit \"growth\" end",
-                                        1),
-                                rule(probe(1), 1)),
-                        List.of());
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        config.set(ReactionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.set(ReactionOptions.EVENTS_TOPIC, events);
-        config.set(ReactionOptions.RULES_TOPIC, rulesTopic);
-        config.set(ReactionOptions.MATCHES_TOPIC, matchesTopic);
-        config.set(ReactionOptions.ACTIONS_TOPIC, "it2.actions");
-        config.set(ReactionOptions.DLQ_TOPIC, DLQ);
-        config.set(ReactionOptions.GROUP_ID, "it2-reaction");
-        config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, "it2-" + UUID.randomUUID());
+        Configuration config = convertSetup("it2");
 
         // Recent times: brokers refuse record times more than an hour ahead of their clock.
         Instant t0 =
@@ -239,16 +212,13 @@ class ReactionJobITCase {
         JobClient second = start(config, savepoint);
         try {
             sendAt(events, purchaseFor("p1", "u1", t0.plusSeconds(300)), t0.plusSeconds(300));
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(
-                            () -> {
-                                sendAt(
-                                        events,
-                                        appOpen("tick-" + UUID.randomUUID(), 0),
-                                        t0.plusSeconds(600));
-                                return !ids(matchesTopic, "convert").isEmpty();
-                            });
+            sendUntil(
+                    () ->
+                            sendAt(
+                                    events,
+                                    appOpen("tick-" + UUID.randomUUID(), 0),
+                                    t0.plusSeconds(600)),
+                    () -> !ids(matchesTopic, "convert").isEmpty());
             List<JsonNode> convert = matchedIn(matchesTopic, "convert");
             assertThat(convert).hasSize(1);
             assertThat(convert.get(0).path("event_ids").toString()).isEqualTo("[\"s1\",\"p1\"]");
@@ -258,16 +228,92 @@ class ReactionJobITCase {
         }
     }
 
+    /**
+     * The local stack's case: the job has had a quiet spell, longer than the idleness, before a
+     * sequence happens, and nothing comes after it. Event time must follow the wall clock and
+     * complete it; it must not have jumped to the end of time while the events input was idle
+     * (which made every later sequence event late).
+     */
+    @Test
+    void aSequenceAfterAQuietSpellCompletesWithNothingAfterIt() throws Exception {
+        String events = "it3.events";
+        String matchesTopic = "it3.matches";
+        Configuration config = convertSetup("it3");
+        Duration idleness = Duration.ofSeconds(2);
+        JobClient job = start(config, null, Duration.ofSeconds(1), idleness);
+        try {
+            sendUntil(
+                    () -> sendAt(events, appOpen("warm-" + UUID.randomUUID(), 5), Instant.now()),
+                    () -> !ids(matchesTopic, "probe").isEmpty());
+            // The quiet spell under test: no records for three times the idleness.
+            Thread.sleep(3 * idleness.toMillis());
+
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            sendAt(events, signup("s3", "u3", now.minusSeconds(2)), now);
+            sendAt(events, purchaseFor("p3", "u3", now.minusSeconds(1)), now);
+            // Nothing else is sent: only the wall clock can move event time past the purchase.
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> !ids(matchesTopic, "convert").isEmpty());
+            List<JsonNode> convert = matchedIn(matchesTopic, "convert");
+            assertThat(convert).hasSize(1);
+            assertThat(convert.get(0).path("event_ids").toString()).isEqualTo("[\"s3\",\"p3\"]");
+        } finally {
+            cancel(job);
+        }
+    }
+
+    /**
+     * Topics named after the prefix, the "convert" sequence (a signup, then a purchase by the same
+     * user within an hour) and the probe deployed, and the job's configuration for them.
+     */
+    private static Configuration convertSetup(String prefix) throws Exception {
+        String rulesTopic = prefix + ".rules";
+        kafka.createTopics(
+                List.of(
+                        new NewTopic(prefix + ".events", 1, (short) 1),
+                        new NewTopic(rulesTopic, 1, (short) 1)
+                                .configs(Map.of("cleanup.policy", "compact")),
+                        new NewTopic(prefix + ".matches", 1, (short) 1),
+                        new NewTopic(prefix + ".actions", 1, (short) 1)));
+        new RuleTopic(kafka.bootstrapServers(), rulesTopic)
+                .publish(
+                        List.of(
+                                rule(
+                                        "rule \"convert\" sequence by $.user_id within 1h"
+                                                + " user_signup as signup followed by purchase_complete"
+                                                + " then emit \"growth\" end",
+                                        1),
+                                rule(probe(1), 1)),
+                        List.of());
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(ReactionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(ReactionOptions.EVENTS_TOPIC, prefix + ".events");
+        config.set(ReactionOptions.RULES_TOPIC, rulesTopic);
+        config.set(ReactionOptions.MATCHES_TOPIC, prefix + ".matches");
+        config.set(ReactionOptions.ACTIONS_TOPIC, prefix + ".actions");
+        config.set(ReactionOptions.DLQ_TOPIC, DLQ);
+        config.set(ReactionOptions.GROUP_ID, prefix + "-reaction");
+        config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, prefix + "-" + UUID.randomUUID());
+        return config;
+    }
+
     private static final String EVENTS_MATCHES_PROBE = "probe";
 
     /** Sends probe events until the probe rule matches one: the rules are in effect then. */
     private static void awaitProbe(Runnable sendProbe, String rule) {
+        sendUntil(sendProbe, () -> !matched(rule).isEmpty());
+    }
+
+    /** Sends, checks, and again, until the check holds (a minute at most). */
+    private static void sendUntil(Runnable send, java.util.concurrent.Callable<Boolean> done) {
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(300))
                 .until(
                         () -> {
-                            sendProbe.run();
-                            return !matched(rule).isEmpty();
+                            send.run();
+                            return done.call();
                         });
     }
 
@@ -279,6 +325,12 @@ class ReactionJobITCase {
     }
 
     private static JobClient start(Configuration config, String savepoint) throws Exception {
+        return start(config, savepoint, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    }
+
+    private static JobClient start(
+            Configuration config, String savepoint, Duration bound, Duration idleness)
+            throws Exception {
         Configuration env = new Configuration(config);
         if (savepoint != null) {
             env.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
@@ -300,7 +352,7 @@ class ReactionJobITCase {
                         ReactionJob.matchSink(config),
                         ReactionJob.actionSink(config),
                         KafkaEndpoints.deadLetterSink(config))
-                .withWatermarks(Duration.ofSeconds(1), Duration.ofMinutes(5))
+                .withWatermarks(bound, idleness)
                 .build(e);
         return e.executeAsync("reaction-savepoint");
     }

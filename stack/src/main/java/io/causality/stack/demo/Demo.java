@@ -13,9 +13,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Sends demo traffic through the ingest (native and Segment batches, a share of them invalid),
- * shows progress, and ends with what was accepted, what was rejected and why, and how many events
- * Kafka gained.
+ * Sends demo traffic through the ingest (native and Segment batches, a share of them invalid), the
+ * {@link DemoStories} for the example sequence rules first, shows progress, and ends with what was
+ * accepted, what was rejected and why, and how many events Kafka gained.
  */
 public final class Demo {
     private final IngestClient client;
@@ -38,12 +38,25 @@ public final class Demo {
             Map<String, Integer> rejectedByCode,
             long kafkaGained,
             Instant started,
-            List<String> acceptedIds) {}
+            List<String> acceptedIds,
+            List<DemoStories.Story> stories) {}
 
     public Result run(int events, long seed, int batchSize) throws Exception {
-        List<DemoTraffic.DemoEvent> traffic =
-                new DemoTraffic(seed, List.copyOf(keysByApp.keySet()), 0.05, Instant.now())
-                        .generate(events);
+        Instant now = Instant.now();
+        // The stories first, as they happen; then the traffic of the past hour.
+        List<DemoStories.Story> stories = DemoStories.of(storyApp(), seed, now);
+        List<DemoTraffic.DemoEvent> traffic = new ArrayList<>();
+        for (DemoStories.Story story : stories) {
+            out.printf("story for the sequence rule %s: %s%n", story.rule(), story.telling());
+            story.events()
+                    .forEach(
+                            e ->
+                                    traffic.add(
+                                            new DemoTraffic.DemoEvent(storyApp(), e, false, true)));
+        }
+        traffic.addAll(
+                new DemoTraffic(seed, List.copyOf(keysByApp.keySet()), 0.05, now).generate(events));
+        events = traffic.size();
         Instant started = Instant.now();
         long before = endOffsets();
         java.util.Set<String> acceptedIds = new java.util.LinkedHashSet<>();
@@ -99,7 +112,15 @@ public final class Demo {
                 rejectedByCode,
                 gained,
                 started,
-                List.copyOf(acceptedIds));
+                List.copyOf(acceptedIds),
+                stories);
+    }
+
+    /** The app the stories happen in: the demo shop if there is one. */
+    private String storyApp() {
+        return keysByApp.containsKey("demo-shop")
+                ? "demo-shop"
+                : new TreeMap<>(keysByApp).firstKey();
     }
 
     /** One count per rejected event (its first problem), as the service's metric counts. */

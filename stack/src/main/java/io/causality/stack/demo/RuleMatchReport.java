@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,10 +48,15 @@ public final class RuleMatchReport {
 
     /**
      * Waits until the reaction job has committed offsets past every event now in the events topic
-     * (it commits them with the checkpoint that commits its matches), then prints the matches since
-     * {@code mark} by rule. False if the job did not get there in time.
+     * (it commits them with the checkpoint that commits its matches) and each of the {@code
+     * expected} rules has matched, then prints the matches since {@code mark} by rule. False if
+     * that did not happen in time.
+     *
+     * @param expected rules that must match: sequences, which complete only once event time has
+     *     passed their last event
      */
-    public boolean print(Map<TopicPartition, Long> mark, Duration timeout) throws Exception {
+    public boolean print(Map<TopicPartition, Long> mark, Set<String> expected, Duration timeout)
+            throws Exception {
         Map<TopicPartition, Long> eventsEnd = endOffsets(Topics.EVENTS);
         Instant deadline = Instant.now().plus(timeout);
         out.print("waiting for the reaction job to evaluate every event ...");
@@ -64,9 +71,40 @@ public final class RuleMatchReport {
             Thread.sleep(500); // it commits at its next checkpoint; the deadline bounds this
         }
         out.println(" done");
+        List<JsonNode> matches = readFrom(mark);
+        Set<String> missing = missing(matches, expected);
+        if (!missing.isEmpty()) {
+            out.print(
+                    "waiting for the sequence matches of the stories ("
+                            + String.join(", ", missing)
+                            + "): they come once event time has passed their last event ...");
+            out.flush();
+            while (!missing.isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    out.println(" not within " + timeout + ": " + missing + " did not match");
+                    report(matches);
+                    return false;
+                }
+                Thread.sleep(1000); // event time moves with the wall clock; the deadline bounds it
+                matches = readFrom(mark);
+                missing = missing(matches, expected);
+            }
+            out.println(" done");
+        }
+        report(matches);
+        return true;
+    }
+
+    private static Set<String> missing(List<JsonNode> matches, Set<String> expected) {
+        Set<String> missing = new TreeSet<>(expected);
+        matches.forEach(m -> missing.remove(m.path("rule").asText()));
+        return missing;
+    }
+
+    private void report(List<JsonNode> matches) {
         Map<String, long[]> byRule = new TreeMap<>();
         Map<String, JsonNode> example = new HashMap<>();
-        for (JsonNode m : readFrom(mark)) {
+        for (JsonNode m : matches) {
             String rule = m.path("rule").asText();
             long[] agg = byRule.computeIfAbsent(rule, r -> new long[2]);
             agg[0]++;
@@ -80,9 +118,12 @@ public final class RuleMatchReport {
         byRule.forEach(
                 (rule, agg) ->
                         out.printf(
-                                "  %-28s v%-3d %5d matches  e.g. events %s%n",
-                                rule, agg[1], agg[0], example.get(rule).path("event_ids")));
-        return true;
+                                "  %-28s v%-3d %5d matches  e.g. key %s, events %s%n",
+                                rule,
+                                agg[1],
+                                agg[0],
+                                example.get(rule).path("key").asText("-"),
+                                example.get(rule).path("event_ids")));
     }
 
     private boolean caughtUp(Map<TopicPartition, Long> end) throws Exception {

@@ -1,0 +1,68 @@
+package io.causality.stack.demo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.schemas.EventType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Short stories the demo tells as they happen, each completing one of the example sequence rules in
+ * {@code rules/examples}. The bulk of the demo traffic has timestamps spread over the past hour,
+ * which is too late for sequences: they follow event time and take an event only while it is at
+ * most {@code watermark.out-of-orderness} behind the newest (docs/reaction.md). A story's events
+ * carry their own times, a second apart and ending when they are sent.
+ */
+public final class DemoStories {
+    /** A story: the sequence rule it completes, what happens, and its events in order. */
+    public record Story(String rule, String telling, List<ObjectNode> events) {}
+
+    private DemoStories() {}
+
+    /**
+     * The stories for one app, with ids and users of their own drawn from the seed (the same seed
+     * sends the same events again).
+     */
+    public static List<Story> of(String app, long seed, Instant now) {
+        DemoTraffic traffic = new DemoTraffic(seed, List.of(app), 0.0, now);
+        String tag = Long.toUnsignedString(seed, 36);
+
+        String device = app + "-story-device-" + tag;
+        List<ObjectNode> attempts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ObjectNode e = traffic.nativeEvent(app, EventType.LOGIN_FAILED);
+            ((ObjectNode) e.get("context").get("device")).put("id", device);
+            attempts.add(e);
+        }
+
+        String user = app + "-story-user-" + tag;
+        List<ObjectNode> conversion = new ArrayList<>();
+        for (EventType type : List.of(EventType.USER_SIGNUP, EventType.PURCHASE_COMPLETE)) {
+            ObjectNode e = traffic.nativeEvent(app, type);
+            e.put("user_id", user);
+            e.put("anonymous_id", user + "-device");
+            conversion.add(e);
+        }
+        return List.of(
+                new Story(
+                        "brute-force-login",
+                        "5 failed logins from device " + device,
+                        happening(attempts, now)),
+                new Story(
+                        "signup-then-purchase",
+                        "user " + user + " signs up, then buys",
+                        happening(conversion, now)));
+    }
+
+    /**
+     * Times a second apart up to now, sent now: the ingest's clock-skew correction keeps the gaps
+     * and ends them at the moment it receives the events.
+     */
+    private static List<ObjectNode> happening(List<ObjectNode> events, Instant now) {
+        for (int i = 0; i < events.size(); i++) {
+            events.get(i).put("timestamp", now.minusSeconds(events.size() - i).toString());
+            events.get(i).put("sent_at", now.toString());
+        }
+        return events;
+    }
+}

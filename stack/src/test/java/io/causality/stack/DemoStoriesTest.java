@@ -1,0 +1,58 @@
+package io.causality.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.rules.Rule;
+import io.causality.rules.eval.EventPath;
+import io.causality.rules.parse.Parser;
+import io.causality.schemas.EventValidator;
+import io.causality.stack.demo.DemoStories;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The demo's stories are valid events that tell the example sequence rules they are named for. */
+class DemoStoriesTest {
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+    @Test
+    void eachStoryIsValidKeyedAsItsExampleRuleAndTimedInOrderUpToNow() throws Exception {
+        Map<String, Rule> examples = new HashMap<>();
+        try (Stream<Path> files = Files.list(Path.of("../rules/examples"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".rules")).toList()) {
+                Parser.parse(f.toString(), Files.readString(f))
+                        .rules()
+                        .forEach(r -> examples.put(r.name(), r));
+            }
+        }
+        EventValidator validator = new EventValidator();
+        List<DemoStories.Story> stories = DemoStories.of("demo-shop", 42, NOW);
+        assertThat(stories).hasSize(2);
+        for (DemoStories.Story story : stories) {
+            Rule rule = examples.get(story.rule());
+            assertThat(rule).as(story.rule()).isNotNull();
+            assertThat(rule.trigger()).isInstanceOf(Rule.Sequence.class);
+            EventPath key = new EventPath(((Rule.Sequence) rule.trigger()).keyPath());
+            String first = key.one(story.events().get(0)).asText();
+            assertThat(first).isNotEmpty();
+            Instant previous = Instant.MIN;
+            for (ObjectNode e : story.events()) {
+                assertThat(validator.validate(e)).as("%s", e).isEmpty();
+                assertThat(key.one(e).asText()).isEqualTo(first);
+                Instant at = Instant.parse(e.get("timestamp").asText());
+                assertThat(at).isAfter(previous).isBefore(NOW);
+                assertThat(e.get("sent_at").asText()).isEqualTo(NOW.toString());
+                previous = at;
+            }
+        }
+        assertThat(DemoStories.of("demo-shop", 42, NOW).get(0).events().get(0))
+                .as("the same seed tells the same stories")
+                .isEqualTo(stories.get(0).events().get(0));
+    }
+}
