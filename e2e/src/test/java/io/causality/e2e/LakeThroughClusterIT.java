@@ -237,6 +237,16 @@ class LakeThroughClusterIT {
                     .isEqualTo("[\"" + story.get(1) + "\",\"" + story.get(2) + "\"]");
             assertThat(m.path("version").asInt()).isEqualTo(1);
         }
+        // The job's own counters, as the demo prints them from Flink's metrics.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(stack.reactionCounters())
+                                        .containsEntry("rulesActive", 2L)
+                                        .containsEntry("evaluationErrors", 0L)
+                                        .hasEntrySatisfying(
+                                                "sequenceMatches",
+                                                n -> assertThat(n).isPositive()));
     }
 
     private static ObjectNode event(String type, String device) {

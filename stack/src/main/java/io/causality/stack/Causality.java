@@ -91,6 +91,23 @@ public final class Causality {
                 description = "events per request (default ${DEFAULT-VALUE})")
         int batchSize;
 
+        /** What the reaction job counted since it started, so that nothing it skipped is silent. */
+        private static void printReactionCounters(LocalStack stack) throws InterruptedException {
+            var counters = stack.reactionCounters();
+            if (counters.isEmpty()) {
+                return;
+            }
+            System.out.println("reaction job counters since it started (Flink metrics):");
+            counters.forEach((name, n) -> System.out.printf("  %-26s %8d%n", name, n));
+            if (counters.getOrDefault("lateSequenceEvents", 0L) > 0) {
+                System.out.println(
+                        "  (lateSequenceEvents: events whose own time was already behind event"
+                                + " time when they arrived, held by a client for longer than"
+                                + " watermark.out-of-orderness; per-event rules and the lake still"
+                                + " have them)");
+            }
+        }
+
         /** The rules the demo's stories complete, if they are deployed (they may be edited). */
         private static java.util.Set<String> storyRules(Demo.Result r, LocalStack stack) {
             var deployed =
@@ -147,6 +164,9 @@ public final class Causality {
                                         mark,
                                         storyRules(r, stack),
                                         java.time.Duration.ofSeconds(180));
+                if (rules) {
+                    printReactionCounters(stack);
+                }
                 return r.kafkaGained() == r.accepted() && lakeOk && rulesOk ? 0 : 1;
             }
         }

@@ -263,6 +263,50 @@ public final class FlinkCluster {
     }
 
     /**
+     * The job's operator metrics with the given names (the last part of a metric's id, such as
+     * {@code lateSequenceEvents}), each summed over every operator and subtask that reports it;
+     * names no operator reports are left out.
+     */
+    public java.util.Map<String, Long> metricSums(String jobId, List<String> names)
+            throws InterruptedException {
+        java.util.Map<String, Long> sums = new java.util.TreeMap<>();
+        JsonNode job = get("/jobs/" + jobId).orElse(null);
+        if (job == null) {
+            return sums;
+        }
+        for (JsonNode vertex : job.path("vertices")) {
+            String metrics = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText();
+            List<String> ids = new java.util.ArrayList<>();
+            for (JsonNode available : array(get(metrics + "/subtasks/metrics"))) {
+                String id = available.path("id").asText();
+                if (names.contains(shortName(id))) {
+                    ids.add(id);
+                }
+            }
+            if (ids.isEmpty()) {
+                continue;
+            }
+            String query = "/subtasks/metrics?agg=sum&get=" + String.join(",", ids);
+            for (JsonNode value : array(get(metrics + query))) {
+                sums.merge(
+                        shortName(value.path("id").asText()),
+                        (long) value.path("sum").asDouble(),
+                        Long::sum);
+            }
+        }
+        return sums;
+    }
+
+    private static JsonNode array(Optional<JsonNode> answer) {
+        return answer.orElseGet(() -> EventJson.mapper().createArrayNode());
+    }
+
+    /** {@code match_sequences.lateSequenceEvents} → {@code lateSequenceEvents}. */
+    private static String shortName(String metricId) {
+        return metricId.substring(metricId.lastIndexOf('.') + 1);
+    }
+
+    /**
      * Uploads a jar and runs a job from it (resuming from a savepoint if given); returns the job
      * id.
      */

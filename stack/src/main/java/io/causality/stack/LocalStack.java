@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -427,6 +428,32 @@ public final class LocalStack {
      * count(*)} and {@code count(DISTINCT event_id)} over the run's ids), then prints the demo's
      * queries. False if the counts do not match; skipped (true) when Trino does not run.
      */
+    /**
+     * The reaction job's own counters since it started (docs/reaction.md), or nothing if it does
+     * not run.
+     */
+    public Map<String, Long> reactionCounters() throws InterruptedException {
+        if (!config.flinkEnabled()) {
+            return Map.of();
+        }
+        Optional<String> job = flink.activeJob(REACTION_JOB);
+        if (job.isEmpty()) {
+            return Map.of();
+        }
+        // The names the reaction job registers its counters under (docs/reaction.md).
+        return flink.metricSums(
+                job.get(),
+                List.of(
+                        "rulesActive",
+                        "ruleMatches",
+                        "sequenceMatches",
+                        "lateSequenceEvents",
+                        "sequenceEventsWithoutKey",
+                        "evaluationErrors",
+                        "rulesRefused",
+                        "deadLetters"));
+    }
+
     public boolean queryLake(io.causality.stack.demo.Demo.Result run, Duration timeout)
             throws IOException, InterruptedException {
         if (!config.flinkEnabled()) {

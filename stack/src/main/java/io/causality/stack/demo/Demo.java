@@ -43,7 +43,7 @@ public final class Demo {
 
     public Result run(int events, long seed, int batchSize) throws Exception {
         Instant now = Instant.now();
-        // The stories first, as they happen; then the traffic of the past hour.
+        // The stories first, as they happen; then the random traffic.
         List<DemoStories.Story> stories = DemoStories.of(storyApp(), seed, now);
         List<DemoTraffic.DemoEvent> traffic = new ArrayList<>();
         for (DemoStories.Story story : stories) {

@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * Short stories the demo tells as they happen, each completing one of the example sequence rules in
- * {@code rules/examples}. The bulk of the demo traffic has timestamps spread over the past hour,
- * which is too late for sequences: they follow event time and take an event only while it is at
- * most {@code watermark.out-of-orderness} behind the newest (docs/reaction.md). A story's events
- * carry their own times, a second apart and ending when they are sent.
+ * {@code rules/examples}. The bulk of the demo traffic is random: five failed logins from one
+ * device within a minute hardly ever happen in it, and a signup followed by a purchase of the same
+ * user only sometimes, so without the stories a run could show no sequence match at all. A story's
+ * events carry their own times, a second apart and ending when they are sent.
  */
 public final class DemoStories {
     /** A story: the sequence rule it completes, what happens, and its events in order. */
