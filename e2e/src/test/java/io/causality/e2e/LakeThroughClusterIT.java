@@ -247,6 +247,30 @@ class LakeThroughClusterIT {
                                         .hasEntrySatisfying(
                                                 "sequenceMatches",
                                                 n -> assertThat(n).isPositive()));
+        // And Prometheus gets them from the cluster's reporters.
+        assertThat(scrapeFlinkMetrics())
+                .contains("flink_taskmanager_job_task_operator_sequenceMatches")
+                .contains("job_name=\"causality_reaction\"");
+    }
+
+    /** What the Prometheus reporters of the JobManager and the TaskManager serve. */
+    private static String scrapeFlinkMetrics() throws InterruptedException {
+        StringBuilder scraped = new StringBuilder();
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String port : stack.flink().metricsPorts().split("-")) {
+            var request =
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            .build();
+            try {
+                scraped.append(
+                        http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body());
+            } catch (java.io.IOException e) {
+                scraped.append("port ").append(port).append(": ").append(e).append('\n');
+            }
+        }
+        return scraped.toString();
     }
 
     private static ObjectNode event(String type, String device) {

@@ -85,6 +85,14 @@ public final class FlinkCluster {
         return "http://127.0.0.1:" + restPort;
     }
 
+    /**
+     * The ports of the Prometheus reporter, one each for the JobManager and the TaskManager (9249
+     * and 9250 with the default REST port): where their {@code /metrics} are.
+     */
+    public String metricsPorts() {
+        return (restPort + 1168) + "-" + (restPort + 1169);
+    }
+
     public ManagedProcess jobManager() {
         return jobManager;
     }
@@ -164,7 +172,7 @@ public final class FlinkCluster {
                         .replace("${home}", home.toString())
                         .replace("${restPort}", Integer.toString(restPort))
                         .replace("${rpcPort}", Integer.toString(rpcPort))
-                        .replace("${metricsPorts}", (restPort + 1168) + "-" + (restPort + 1169))
+                        .replace("${metricsPorts}", metricsPorts())
                         .replace("${s3Endpoint}", s3.endpoint())
                         .replace("${s3AccessKey}", s3.accessKey())
                         .replace("${s3SecretKey}", s3.secretKey());

@@ -145,6 +145,10 @@ public final class LocalStack {
         return config;
     }
 
+    public FlinkCluster flink() {
+        return flink;
+    }
+
     public KafkaBroker kafka() {
         return kafka;
     }
@@ -200,6 +204,10 @@ public final class LocalStack {
         out.println("  postgres    " + postgres.jdbcUrl() + " (user " + PostgresServer.USER + ")");
         if (config.flinkEnabled()) {
             out.println("  flink       " + flink.restUrl() + " (web UI and REST API)");
+            out.println(
+                    "  job metrics http://127.0.0.1:{"
+                            + flink.metricsPorts().replace('-', ',')
+                            + "}/metrics  (Prometheus; JobManager and TaskManager)");
             out.println(
                     "  s3          " + s3.endpoint() + " (bucket " + S3Server.LAKE_BUCKET + ")");
             out.println(
