@@ -237,11 +237,12 @@ class LakeThroughClusterIT {
                     .isEqualTo("[\"" + story.get(1) + "\",\"" + story.get(2) + "\"]");
             assertThat(m.path("version").asInt()).isEqualTo(1);
         }
-        // The job's own counters, as the demo prints them from Flink's metrics.
-        await().atMost(Duration.ofSeconds(30))
+        // The job's own counters, as the demo prints them from Flink's metrics (the JobManager
+        // fetches them every few seconds, so a first answer may be older than the match).
+        await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () ->
-                                assertThat(stack.reactionCounters())
+                                assertThat(stack.reactionCounters(Duration.ofSeconds(10)))
                                         .containsEntry("rulesActive", 2L)
                                         .containsEntry("evaluationErrors", 0L)
                                         .hasEntrySatisfying(

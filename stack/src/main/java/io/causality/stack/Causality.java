@@ -93,7 +93,7 @@ public final class Causality {
 
         /** What the reaction job counted since it started, so that nothing it skipped is silent. */
         private static void printReactionCounters(LocalStack stack) throws InterruptedException {
-            var counters = stack.reactionCounters();
+            var counters = stack.reactionCounters(java.time.Duration.ofSeconds(30));
             if (counters.isEmpty()) {
                 return;
             }

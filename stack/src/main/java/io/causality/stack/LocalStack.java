@@ -438,9 +438,11 @@ public final class LocalStack {
      */
     /**
      * The reaction job's own counters since it started (docs/reaction.md), or nothing if it does
-     * not run.
+     * not run or the cluster has not reported them within the timeout. The JobManager fetches
+     * metrics from the TaskManager when asked and answers with what it had, so the first answer
+     * after a while can be empty.
      */
-    public Map<String, Long> reactionCounters() throws InterruptedException {
+    public Map<String, Long> reactionCounters(Duration timeout) throws InterruptedException {
         if (!config.flinkEnabled()) {
             return Map.of();
         }
@@ -449,8 +451,7 @@ public final class LocalStack {
             return Map.of();
         }
         // The names the reaction job registers its counters under (docs/reaction.md).
-        return flink.metricSums(
-                job.get(),
+        List<String> names =
                 List.of(
                         "rulesActive",
                         "ruleMatches",
@@ -459,7 +460,15 @@ public final class LocalStack {
                         "sequenceEventsWithoutKey",
                         "evaluationErrors",
                         "rulesRefused",
-                        "deadLetters"));
+                        "deadLetters");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Long> counters = flink.metricSums(job.get(), names);
+            if (counters.keySet().containsAll(names) || System.nanoTime() > deadline) {
+                return counters;
+            }
+            Thread.sleep(500); // the JobManager's metric fetch is under way; the deadline bounds it
+        }
     }
 
     public boolean queryLake(io.causality.stack.demo.Demo.Result run, Duration timeout)
