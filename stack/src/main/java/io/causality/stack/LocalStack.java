@@ -453,6 +453,7 @@ public final class LocalStack {
         // The names the reaction job registers its counters under (docs/reaction.md).
         List<String> names =
                 List.of(
+                        "duplicatesDropped",
                         "rulesActive",
                         "ruleMatches",
                         "sequenceMatches",

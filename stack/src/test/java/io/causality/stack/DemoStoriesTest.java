@@ -52,7 +52,15 @@ class DemoStoriesTest {
             }
         }
         assertThat(DemoStories.of("demo-shop", 42, NOW).get(0).events().get(0))
-                .as("the same seed tells the same stories")
+                .as("the same seed at the same time tells the same stories")
                 .isEqualTo(stories.get(0).events().get(0));
+        assertThat(
+                        DemoStories.of("demo-shop", 42, NOW.plusSeconds(60))
+                                .get(0)
+                                .events()
+                                .get(0)
+                                .get("event_id"))
+                .as("later, with new event ids: a rerun with the seed is not a retry")
+                .isNotEqualTo(stories.get(0).events().get(0).get("event_id"));
     }
 }

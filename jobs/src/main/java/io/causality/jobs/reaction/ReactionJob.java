@@ -1,6 +1,8 @@
 package io.causality.jobs.reaction;
 
 import io.causality.jobs.common.DeadLetter;
+import io.causality.jobs.common.Deduplicator;
+import io.causality.jobs.common.EventIdKey;
 import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
@@ -40,6 +42,13 @@ public final class ReactionJob {
     private final Sink<DeadLetter> deadLetters;
     private Duration outOfOrderness = ReactionOptions.OUT_OF_ORDERNESS.defaultValue();
     private Duration idleness = ReactionOptions.IDLENESS.defaultValue();
+    private Duration dedupTtl = ReactionOptions.DEDUP_TTL.defaultValue();
+
+    /** How long an event id is remembered, so that a retried or replayed event counts once. */
+    public ReactionJob withDedupTtl(Duration ttl) {
+        this.dedupTtl = ttl;
+        return this;
+    }
 
     /** How event time advances: out-of-orderness and idleness of the events' watermarks. */
     public ReactionJob withWatermarks(Duration outOfOrderness, Duration idleness) {
@@ -71,12 +80,18 @@ public final class ReactionJob {
         // Event time for sequences comes from the Kafka record times (when the ingest stored the
         // event), and from the wall clock on a quiet partition; an event whose own timestamp is
         // older than the watermark is late for them.
+        // A client's retry or a replay must count once, in sequences ("5 times") above all.
         SingleOutputStreamOperator<RuleMatch> perEvent =
                 env.fromSource(
                                 events,
                                 QuietTimeWatermarks.<RawRecord>strategy(outOfOrderness, idleness),
                                 "events")
                         .uid("events-source")
+                        .keyBy(new EventIdKey())
+                        .process(new Deduplicator<RawRecord>(dedupTtl))
+                        .returns(RawRecord.class)
+                        .uid("dedup")
+                        .name("drop duplicate event ids")
                         .connect(ruleStream)
                         .process(new RuleEvaluator())
                         .uid("evaluate-rules")
@@ -160,6 +175,7 @@ public final class ReactionJob {
                 .withWatermarks(
                         config.get(ReactionOptions.OUT_OF_ORDERNESS),
                         config.get(ReactionOptions.IDLENESS))
+                .withDedupTtl(config.get(ReactionOptions.DEDUP_TTL))
                 .build(env);
         env.execute("causality-reaction");
     }

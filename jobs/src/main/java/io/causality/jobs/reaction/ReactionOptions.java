@@ -1,5 +1,6 @@
 package io.causality.jobs.reaction;
 
+import io.causality.jobs.common.Deduplicator;
 import io.causality.jobs.common.KafkaOptions;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
@@ -65,6 +66,8 @@ public final class ReactionOptions {
                             "A partition without records for this long lets event time follow the"
                                     + " wall clock, so that sequences complete and absences fire on"
                                     + " a quiet system.");
+
+    public static final ConfigOption<Duration> DEDUP_TTL = Deduplicator.TTL;
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("checkpoint.interval")

@@ -1,6 +1,7 @@
 package io.causality.jobs.warehouse;
 
 import io.causality.jobs.common.DeadLetter;
+import io.causality.jobs.common.Deduplicator;
 import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
@@ -82,7 +83,8 @@ public final class WarehouseJob {
 
         DataStream<LakeRow> unique =
                 timed.keyBy(row -> row.eventId)
-                        .process(new Deduplicator(dedupTtl))
+                        .process(new Deduplicator<LakeRow>(dedupTtl))
+                        .returns(LakeRow.class)
                         .uid("dedup")
                         .name("drop duplicate event ids");
         if (beforeLake != null) {

@@ -1,5 +1,6 @@
 package io.causality.jobs.warehouse;
 
+import io.causality.jobs.common.Deduplicator;
 import io.causality.jobs.common.KafkaOptions;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
@@ -51,11 +52,7 @@ public final class WarehouseOptions {
                             "... or after this many checkpoints, whichever comes first. Files become visible when"
                                     + " compacted, so this times the checkpoint interval is the lake's delay.");
 
-    public static final ConfigOption<Duration> DEDUP_TTL =
-            ConfigOptions.key("dedup.ttl")
-                    .durationType()
-                    .defaultValue(Duration.ofHours(24))
-                    .withDescription("How long an event id is remembered to drop its duplicates.");
+    public static final ConfigOption<Duration> DEDUP_TTL = Deduplicator.TTL;
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("watermark.out-of-orderness")

@@ -131,6 +131,7 @@ class ReactionJobITCase {
                                 String id = "p-" + sent.size();
                                 sent.add(id);
                                 send(purchase(id, 900));
+                                send(purchase(id, 900)); // a client's retry: counted once
                                 return matched("big").size() > 0;
                             });
             send(purchase("small", 10));

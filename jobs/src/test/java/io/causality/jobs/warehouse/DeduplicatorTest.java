@@ -2,6 +2,7 @@ package io.causality.jobs.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.causality.jobs.common.Deduplicator;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -23,7 +24,7 @@ class DeduplicatorTest {
     void open() throws Exception {
         harness =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new Deduplicator(TTL), r -> r.eventId, Types.STRING);
+                        new Deduplicator<LakeRow>(TTL), r -> r.eventId, Types.STRING);
         harness.setStateTtlProcessingTime(0);
     }
 
@@ -57,7 +58,7 @@ class DeduplicatorTest {
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
         KeyedOneInputStreamOperatorTestHarness<String, LakeRow, LakeRow> restored =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new Deduplicator(TTL)),
+                        new KeyedProcessOperator<>(new Deduplicator<LakeRow>(TTL)),
                         r -> r.eventId,
                         Types.STRING);
         restored.setStateTtlProcessingTime(10 * TTL.toMillis());

@@ -20,11 +20,12 @@ public final class DemoStories {
     private DemoStories() {}
 
     /**
-     * The stories for one app, with ids and users of their own drawn from the seed (the same seed
-     * sends the same events again).
+     * The stories for one app, with a device and a user named after the seed. Their event ids come
+     * from the seed and the time: a story happens now, so a run with the same seed tells it anew
+     * (the jobs would drop the same ids as retries, and nothing would match).
      */
     public static List<Story> of(String app, long seed, Instant now) {
-        DemoTraffic traffic = new DemoTraffic(seed, List.of(app), 0.0, now);
+        DemoTraffic traffic = new DemoTraffic(seed ^ now.toEpochMilli(), List.of(app), 0.0, now);
         String tag = Long.toUnsignedString(seed, 36);
 
         String device = app + "-story-device-" + tag;

@@ -1,4 +1,4 @@
-package io.causality.jobs.warehouse;
+package io.causality.jobs.common;
 
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -6,18 +6,28 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Lets the first event of each {@code event_id} through and drops the rest, so a client retry or a
- * replay is stored once. Keyed by event id; the "seen" flag expires after the TTL, which bounds the
- * state to the ids of one TTL.
+ * replay counts once (the lake stores it once, a rule sees it once). Keyed by event id; the "seen"
+ * flag expires after the TTL, which bounds the state to the ids of one TTL.
+ *
+ * @param <T> the events, in whatever form the job keeps them
  */
-public final class Deduplicator extends KeyedProcessFunction<String, LakeRow, LakeRow> {
+public final class Deduplicator<T> extends KeyedProcessFunction<String, T, T> {
     private static final long serialVersionUID = 1L;
     public static final String DUPLICATES_METRIC = "duplicatesDropped";
+
+    public static final ConfigOption<Duration> TTL =
+            ConfigOptions.key("dedup.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(24))
+                    .withDescription("How long an event id is remembered to drop its duplicates.");
 
     private final Duration ttl;
     private transient ValueState<Boolean> seen;
@@ -28,7 +38,7 @@ public final class Deduplicator extends KeyedProcessFunction<String, LakeRow, La
     }
 
     /** The state of this operator, shared with its tests. */
-    static ValueStateDescriptor<Boolean> seenDescriptor(Duration ttl) {
+    public static ValueStateDescriptor<Boolean> seenDescriptor(Duration ttl) {
         ValueStateDescriptor<Boolean> d = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
         // Expired ids are never returned, so after the TTL the same id counts as new again.
         d.enableTimeToLive(
@@ -48,12 +58,12 @@ public final class Deduplicator extends KeyedProcessFunction<String, LakeRow, La
     }
 
     @Override
-    public void processElement(LakeRow row, Context ctx, Collector<LakeRow> out) throws Exception {
+    public void processElement(T event, Context ctx, Collector<T> out) throws Exception {
         if (seen.value() != null) {
             duplicates.inc();
             return;
         }
         seen.update(Boolean.TRUE);
-        out.collect(row);
+        out.collect(event);
     }
 }
