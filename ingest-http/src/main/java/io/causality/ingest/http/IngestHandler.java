@@ -813,12 +813,46 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                 .onComplete(
                         v -> {
                             if (ex.closeAfter) {
-                                ex.req.connection().close();
+                                closeAfterDraining(ex);
                             }
                         });
         metrics.request(ex.endpointLabel, status);
         log(ex, status, body);
     }
+
+    /**
+     * Closes the connection of a refused request, but first reads and drops what the client is
+     * still sending, up to twice the body limit and for two seconds at most. Closing a socket that
+     * holds unread data resets it, and a client still uploading then loses the answer it has not
+     * read yet (it sees a reset instead of "413 body_too_large").
+     */
+    private void closeAfterDraining(Exchange ex) {
+        var connection = ex.req.connection();
+        if (ex.req.isEnded()) {
+            connection.close();
+            return;
+        }
+        long cap = 2L * config.maxBodyBytes();
+        long[] drained = {0};
+        long timer = vertx.setTimer(LINGER_MILLIS, id -> connection.close());
+        ex.req.handler(
+                chunk -> {
+                    drained[0] += chunk.length();
+                    if (drained[0] > cap) {
+                        vertx.cancelTimer(timer);
+                        connection.close();
+                    }
+                });
+        ex.req.endHandler(
+                end -> {
+                    vertx.cancelTimer(timer);
+                    connection.close();
+                });
+        ex.req.resume();
+    }
+
+    /** How long a refused request's remaining body is drained before its connection closes. */
+    private static final long LINGER_MILLIS = 2_000;
 
     private void log(Exchange ex, int status, ObjectNode body) {
         if (status < 500 && !LOG.isDebugEnabled()) {
