@@ -125,7 +125,7 @@ public final class IngestBenchmark {
                 "org.apache.kafka.tools.ProducerPerformance",
                 List.of(
                         "--topic",
-                        "causality.events",
+                        io.causality.contracts.Topics.EVENTS,
                         "--num-records",
                         Long.toString(records),
                         "--record-size",

@@ -2,6 +2,8 @@ package io.causality.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.ingest.EventEnricher;
+import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.RawRecordDeserializer;
 import io.causality.jobs.warehouse.LakeRecords;
@@ -9,6 +11,8 @@ import io.causality.jobs.warehouse.LakeRow;
 import io.causality.jobs.warehouse.LakeWriterFactory;
 import io.causality.jobs.warehouse.PartitionPath;
 import io.causality.jobs.warehouse.WarehouseJob;
+import io.causality.jobs.warehouse.WarehouseOptions;
+import io.causality.jobs.warehouse.WarehouseSettings;
 import io.causality.schemas.EventJson;
 import io.causality.schemas.Timestamps;
 import io.causality.schemas.lake.LakeSchema;
@@ -29,7 +33,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -120,8 +123,7 @@ public final class LakeBenchmark {
 
         // The job, parallelism 1, reading the whole topic and committing at checkpoints.
         Path lake = work.resolve("job");
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
+        Configuration config = JobEnvironment.configure(new Configuration());
         // As on the cluster: checkpoints on disk (the JobManager's memory takes only 5 MB of
         // state).
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -141,17 +143,14 @@ public final class LakeBenchmark {
                         .setDeserializer(new RawRecordDeserializer())
                         .build();
         Configuration job = new Configuration();
-        job.setString("kafka.bootstrap-servers", bootstrap);
-        job.setString("kafka.dlq-topic", topic + ".dlq");
+        job.set(WarehouseOptions.BOOTSTRAP_SERVERS, bootstrap);
+        job.set(WarehouseOptions.DLQ_TOPIC, topic + ".dlq");
+        WarehouseSettings settings = WarehouseSettings.forLake(lake.toUri().toString(), job);
         new WarehouseJob(
+                        settings,
                         source,
-                        WarehouseJob.lakeSink(
-                                lake.toUri().toString(),
-                                "SNAPPY",
-                                org.apache.flink.configuration.MemorySize.ofMebiBytes(128),
-                                10),
-                        WarehouseJob.deadLetterSink(job),
-                        job)
+                        WarehouseJob.lakeSink(settings),
+                        KafkaEndpoints.deadLetterSink(settings.kafka()))
                 .build(env);
         long j0 = System.nanoTime();
         env.execute("lake-benchmark");

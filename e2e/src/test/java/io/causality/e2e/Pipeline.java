@@ -2,6 +2,7 @@ package io.causality.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import io.causality.contracts.Topics;
 import io.causality.ingest.IngestConfig;
 import io.causality.ingest.IngestServer;
 import io.causality.ingest.Settings;
@@ -10,7 +11,6 @@ import io.causality.schemas.EventJson;
 import io.causality.stack.KafkaBroker;
 import io.causality.stack.PostgresServer;
 import io.causality.stack.StackLayout;
-import io.causality.stack.Topics;
 import io.causality.stack.demo.IngestClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -67,7 +67,7 @@ final class Pipeline implements AutoCloseable {
         StackLayout layout = new StackLayout(home).create();
         KafkaBroker kafka = new KafkaBroker(layout, freePort(), freePort());
         kafka.start(Duration.ofSeconds(90));
-        kafka.createTopics(Topics.all());
+        kafka.createTopics(KafkaBroker.newTopics(Topics.all()));
         EmbeddedPostgres pg =
                 PostgresServer.embedded(
                         home.resolve("postgres"),

@@ -2,8 +2,8 @@ package io.causality.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.causality.contracts.Topics;
 import io.causality.rules.json.DeployedRule;
-import io.causality.stack.Topics;
 import io.causality.stack.rules.RuleTopic;
 import io.causality.stack.rules.RulesCommand;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.causality.ingest;
 
+import io.causality.contracts.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -65,7 +66,7 @@ public record IngestConfig(
                         s.string("db.user", "causality"),
                         s.string("db.password", ""),
                         s.string("kafka.bootstrap-servers", "127.0.0.1:9092"),
-                        s.string("kafka.topic", "causality.events"),
+                        s.string("kafka.topic", Topics.EVENTS),
                         s.duration("kafka.ack-timeout", Duration.ofSeconds(10)),
                         s.bytes("kafka.max-inflight-bytes", 32L * 1024 * 1024, 64 * 1024),
                         s.withPrefix("kafka.producer."),

@@ -1,6 +1,7 @@
 package io.causality.stack;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.causality.contracts.Topics;
 import io.causality.ingest.auth.KeyStore;
 import io.causality.ingest.auth.WriteKey;
 import io.causality.stack.demo.Demo;

@@ -105,6 +105,11 @@ public final class FlinkCluster {
         return home.resolve("flink/savepoints");
     }
 
+    /** Retained checkpoints, one directory per job id (config.yaml's checkpointing.dir). */
+    public Path checkpoints() {
+        return home.resolve("flink/checkpoints");
+    }
+
     private Path conf() {
         return home.resolve("flink/conf");
     }

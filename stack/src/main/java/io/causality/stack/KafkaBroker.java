@@ -1,5 +1,6 @@
 package io.causality.stack;
 
+import io.causality.contracts.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -138,6 +139,19 @@ public final class KafkaBroker {
         }
         throw new IOException(
                 "Kafka did not answer within " + timeout + "; see " + process.logFile());
+    }
+
+    /** The topics as Kafka's admin client creates them. */
+    public static List<NewTopic> newTopics(List<Topics.Spec> specs) {
+        return specs.stream()
+                .map(
+                        s -> {
+                            NewTopic t = new NewTopic(s.name(), s.partitions(), (short) 1);
+                            return s.compacted()
+                                    ? t.configs(java.util.Map.of("cleanup.policy", "compact"))
+                                    : t;
+                        })
+                .toList();
     }
 
     /** Creates the project's topics; existing ones are left as they are. */

@@ -1,6 +1,10 @@
 package io.causality.stack;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.causality.contracts.JobNames;
+import io.causality.contracts.MetricNames;
+import io.causality.contracts.OptionKeys;
+import io.causality.contracts.Topics;
 import io.causality.ingest.auth.KeyStore;
 import io.causality.schemas.lake.LakeSchema;
 import java.io.IOException;
@@ -41,10 +45,10 @@ public final class LocalStack {
     private final Path root;
 
     /** The Flink job that lands events in the lake, by the name it runs under. */
-    static final String WAREHOUSE_JOB = "causality-warehouse";
+    static final String WAREHOUSE_JOB = JobNames.WAREHOUSE;
 
     /** The Flink job that runs the deployed rules. */
-    static final String REACTION_JOB = "causality-reaction";
+    static final String REACTION_JOB = JobNames.REACTION;
 
     /**
      * Locally the lake should show up within seconds: checkpoints every 5 s and small files
@@ -116,19 +120,22 @@ public final class LocalStack {
                         "warehouse",
                         "io.causality.jobs.warehouse.WarehouseJob",
                         List.of(
-                                "--lake.path", lakeUri(),
-                                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                                "--checkpoint.interval", CHECKPOINT_SECONDS + "s",
-                                "--lake.compaction.checkpoints",
-                                        Integer.toString(COMPACTION_CHECKPOINTS))),
+                                "--" + OptionKeys.LAKE_PATH,
+                                lakeUri(),
+                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
+                                kafka.bootstrapServers(),
+                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
+                                CHECKPOINT_SECONDS + "s",
+                                "--" + OptionKeys.LAKE_COMPACTION_CHECKPOINTS,
+                                Integer.toString(COMPACTION_CHECKPOINTS))),
                 new StackJob(
                         REACTION_JOB,
                         "reaction",
                         "io.causality.jobs.reaction.ReactionJob",
                         List.of(
-                                "--kafka.bootstrap-servers",
+                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
                                 kafka.bootstrapServers(),
-                                "--checkpoint.interval",
+                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
                                 CHECKPOINT_SECONDS + "s")));
     }
 
@@ -160,7 +167,7 @@ public final class LocalStack {
             new KeyStore(ds).migrate();
         }
         step("Kafka", kafka.process(), () -> kafka.start(Duration.ofSeconds(90)));
-        kafka.createTopics(Topics.all());
+        kafka.createTopics(KafkaBroker.newTopics(Topics.all()));
         out.println(
                 "  topics      "
                         + String.join(", ", Topics.all().stream().map(t -> t.name()).toList()));
@@ -186,9 +193,11 @@ public final class LocalStack {
         if (config.flinkEnabled()) {
             step("S3 (s3proxy)", s3.process(), () -> s3.start(Duration.ofSeconds(60)));
             step("Flink", flink.jobManager(), () -> flink.start(Duration.ofSeconds(120)));
+            List<Resumed> resumed = new java.util.ArrayList<>();
             for (StackJob job : jobs()) {
-                ensureJob(job);
+                ensureJob(job).ifPresent(resumed::add);
             }
+            retire(resumed, Duration.ofSeconds(60));
             startTrino();
         } else {
             out.println("  " + pad("Flink") + "not started (CAUSALITY_FLINK=off)");
@@ -302,26 +311,134 @@ public final class LocalStack {
         }
     }
 
-    /** Submits a job unless it runs, resuming from the savepoint `down` took. */
-    private void ensureJob(StackJob job) throws Exception {
+    /**
+     * Submits a job unless it runs, resuming from the newest of the savepoint `down` took and the
+     * checkpoints its runs retained (after an unclean stop those are newer: resuming from the
+     * savepoint would write everything since again). Returns the job's id if it was submitted from
+     * a savepoint or checkpoint, to retire the old ones once it has checkpointed past them.
+     */
+    private Optional<Resumed> ensureJob(StackJob job) throws Exception {
         var running = flink.activeJob(job.name());
         if (running.isPresent()) {
             out.println("  " + pad(job.label()) + "already running (job " + running.get() + ")");
-            return;
+            return Optional.empty();
         }
-        Path savepointFile = savepointFile(job);
-        String savepoint =
-                Files.exists(savepointFile)
-                        ? Files.readString(savepointFile, StandardCharsets.UTF_8).trim()
-                        : null;
-        String id = flink.submit(jobsJar(), job.entryClass(), job.args(), savepoint);
+        Optional<ResumePoint> from =
+                ResumePoint.newest(recordedSavepoint(job), checkpointRoots(job));
+        String id =
+                flink.submit(
+                        jobsJar(),
+                        job.entryClass(),
+                        job.args(),
+                        from.map(p -> p.path().toUri().toString()).orElse(null));
+        Files.writeString(
+                jobIdsFile(job),
+                id + "\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         out.println(
                 "  "
                         + pad(job.label())
                         + "submitted (job "
                         + id
-                        + (savepoint != null ? ", resumed from " + savepoint : "")
+                        + from.map(
+                                        p ->
+                                                ", resumed from "
+                                                        + (p.savepoint()
+                                                                ? "savepoint "
+                                                                : "checkpoint ")
+                                                        + p.path())
+                                .orElse("")
                         + ")");
+        return from.isPresent() ? Optional.of(new Resumed(job, id)) : Optional.empty();
+    }
+
+    /** A job submitted from a savepoint or checkpoint. */
+    private record Resumed(StackJob job, String id) {}
+
+    /**
+     * Once a resumed job has completed a checkpoint of its own, what it resumed from is retired:
+     * the savepoint marker is removed and the checkpoints of earlier runs deleted, so that neither
+     * is ever resumed from again. A job that does not checkpoint within the wait keeps them; the
+     * next {@code up} still takes the newest.
+     */
+    private void retire(List<Resumed> resumed, Duration wait)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<Resumed> left = new java.util.ArrayList<>(resumed);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            for (Resumed r : List.copyOf(left)) {
+                if (flink.completedCheckpoints(r.id()) > 0) {
+                    Files.deleteIfExists(savepointFile(r.job()));
+                    forgetRunsBefore(r.job(), r.id());
+                    out.println(
+                            "  "
+                                    + pad(r.job().label())
+                                    + "checkpointed; earlier savepoint and checkpoints retired");
+                    left.remove(r);
+                }
+            }
+            if (!left.isEmpty()) {
+                Thread.sleep(500); // checkpoints come every few seconds; the deadline bounds it
+            }
+        }
+    }
+
+    /** Where `down` records the savepoint, if it recorded one. */
+    private Optional<Path> recordedSavepoint(StackJob job) throws IOException {
+        Path file = savepointFile(job);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String location = Files.readString(file, StandardCharsets.UTF_8).trim();
+        // Flink says where as a file: URI.
+        return Optional.of(
+                location.startsWith("file:")
+                        ? Path.of(java.net.URI.create(location))
+                        : Path.of(location));
+    }
+
+    /** The ids of the job's runs since the last clean stop, one per line. */
+    private Path jobIdsFile(StackJob job) {
+        return layout.home().resolve("flink/" + job.label() + ".runs");
+    }
+
+    private List<Path> checkpointRoots(StackJob job) throws IOException {
+        Path file = jobIdsFile(job);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .map(String::trim)
+                .filter(id -> !id.isEmpty())
+                .map(id -> flink.checkpoints().resolve(id))
+                .toList();
+    }
+
+    /** Deletes the checkpoints of the job's runs other than the given one (null: all). */
+    private void forgetRunsBefore(StackJob job, String current) throws IOException {
+        for (Path root : checkpointRoots(job)) {
+            if (current == null || !root.getFileName().toString().equals(current)) {
+                deleteTree(root);
+            }
+        }
+        if (current == null) {
+            Files.deleteIfExists(jobIdsFile(job));
+        } else {
+            Files.writeString(jobIdsFile(job), current + "\n", StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private Path jobsJar() throws IOException {
@@ -351,6 +468,8 @@ public final class LocalStack {
                 flink.awaitRunning(jobId, Duration.ofSeconds(60));
                 String savepoint = flink.stopWithSavepoint(jobId, Duration.ofSeconds(120));
                 Files.writeString(savepointFile, savepoint, StandardCharsets.UTF_8);
+                // The savepoint is newer than every checkpoint of the job's runs.
+                forgetRunsBefore(job, null);
                 out.println("  " + pad(job.label()) + "stopped with savepoint " + savepoint);
                 return;
             } catch (IOException e) {
@@ -451,17 +570,7 @@ public final class LocalStack {
             return Map.of();
         }
         // The names the reaction job registers its counters under (docs/reaction.md).
-        List<String> names =
-                List.of(
-                        "duplicatesDropped",
-                        "rulesActive",
-                        "ruleMatches",
-                        "sequenceMatches",
-                        "lateSequenceEvents",
-                        "sequenceEventsWithoutKey",
-                        "evaluationErrors",
-                        "rulesRefused",
-                        "deadLetters");
+        List<String> names = MetricNames.REACTION;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<String, Long> counters = flink.metricSums(job.get(), names);
@@ -638,19 +747,23 @@ public final class LocalStack {
         out.println("  " + pad(what) + (was ? "stopped (pid " + pid + ")" : "was not running"));
     }
 
+    /** Every process of the stack, in the order `up` starts them. */
+    public List<ManagedProcess> processes() {
+        return List.of(
+                postgres.process(),
+                kafka.process(),
+                ingest,
+                s3.process(),
+                flink.jobManager(),
+                flink.taskManager(),
+                trino.process());
+    }
+
     /** One line per component; true if all run. */
     public boolean status() throws InterruptedException {
         boolean all = true;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        for (ManagedProcess p :
-                List.of(
-                        postgres.process(),
-                        kafka.process(),
-                        ingest,
-                        s3.process(),
-                        flink.jobManager(),
-                        flink.taskManager(),
-                        trino.process())) {
+        for (ManagedProcess p : processes()) {
             var h = p.running();
             all &= h.isPresent();
             String extra =

@@ -1,5 +1,6 @@
 package io.causality.jobs.common;
 
+import io.causality.contracts.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -7,13 +8,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Writes a dead letter with the original bytes as the value, so a replay is a plain copy back to
- * the source topic, and the reason and origin as headers.
+ * the source topic, and the reason, origin, rule and event id as headers ({@link
+ * DeadLetterHeaders}).
  */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
-    public static final String REASON = "causality.reason";
-    public static final String JOB = "causality.job";
-    public static final String SOURCE = "causality.source";
 
     private final String topic;
 
@@ -25,12 +24,25 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     public ProducerRecord<byte[], byte[]> serialize(
             DeadLetter letter, KafkaSinkContext context, Long timestamp) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(REASON, letter.reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(JOB, letter.job.getBytes(StandardCharsets.UTF_8));
-        headers.add(
-                SOURCE,
-                (letter.topic + "/" + letter.partition + "/" + letter.offset)
-                        .getBytes(StandardCharsets.UTF_8));
+        header(headers, DeadLetterHeaders.REASON, letter.reason);
+        header(headers, DeadLetterHeaders.JOB, letter.job);
+        if (letter.topic != null) {
+            header(
+                    headers,
+                    DeadLetterHeaders.SOURCE,
+                    letter.topic + "/" + letter.partition + "/" + letter.offset);
+        }
+        header(headers, DeadLetterHeaders.RULE, letter.rule);
+        if (letter.ruleVersion != null) {
+            header(headers, DeadLetterHeaders.RULE_VERSION, letter.ruleVersion.toString());
+        }
+        header(headers, DeadLetterHeaders.EVENT_ID, letter.eventId);
         return new ProducerRecord<>(topic, null, timestamp, null, letter.value, headers);
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        if (value != null) {
+            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

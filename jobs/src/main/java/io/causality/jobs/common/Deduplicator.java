@@ -1,33 +1,26 @@
 package io.causality.jobs.common;
 
+import io.causality.contracts.MetricNames;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Lets the first event of each {@code event_id} through and drops the rest, so a client retry or a
- * replay counts once (the lake stores it once, a rule sees it once). Keyed by event id; the "seen"
- * flag expires after the TTL, which bounds the state to the ids of one TTL.
+ * Lets the first event of each key through and drops the rest, so a client retry or a replay counts
+ * once (the lake stores it once, a rule sees it once). {@link UniqueEvents} keys it by (app, event
+ * id); the "seen" flag expires after the TTL, which bounds the state to the ids of one TTL.
  *
  * @param <T> the events, in whatever form the job keeps them
  */
 public final class Deduplicator<T> extends KeyedProcessFunction<String, T, T> {
     private static final long serialVersionUID = 1L;
-    public static final String DUPLICATES_METRIC = "duplicatesDropped";
-
-    public static final ConfigOption<Duration> TTL =
-            ConfigOptions.key("dedup.ttl")
-                    .durationType()
-                    .defaultValue(Duration.ofHours(24))
-                    .withDescription("How long an event id is remembered to drop its duplicates.");
+    public static final String DUPLICATES_METRIC = MetricNames.DUPLICATES_DROPPED;
 
     private final Duration ttl;
     private transient ValueState<Boolean> seen;

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.rules.Action;
+import io.causality.rules.EventPattern;
+import io.causality.rules.EventSelector;
 import io.causality.rules.Rule;
 import io.causality.rules.eval.CompiledCondition;
+import io.causality.rules.eval.EventPath;
 import io.causality.rules.eval.Payloads;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.validate.Diagnostic;
 import io.causality.rules.validate.RuleValidator;
+import io.causality.schemas.EventFields;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A deployed rule made ready to run: validated again (the topic may hold a record no deploy
- * checked), its condition and payloads compiled once.
+ * A deployed rule version made ready to run, once for both operators of the job ({@link
+ * RuleCompiler} shares it): validated again (the topic may hold a record no deploy checked, or one
+ * an older validator accepted), its condition, key path, sequence steps and payloads compiled.
+ * Immutable, so the operators of a TaskManager share one instance.
  */
 final class CompiledRule {
     private static final RuleValidator VALIDATOR = new RuleValidator();
@@ -33,9 +39,27 @@ final class CompiledRule {
     final CompiledCondition condition;
 
     /** The key of a sequence; null for a per-event rule. */
-    final io.causality.rules.eval.EventPath keyPath;
+    final EventPath keyPath;
+
+    /** The steps of a sequence in order, then the absence if it has one; empty otherwise. */
+    final List<Step> steps;
 
     private final List<Payloads> payloads = new ArrayList<>();
+
+    /** Whether an event fits a step of a sequence: its kind, then its condition. */
+    record Step(EventSelector selector, CompiledCondition where) {
+        static Step of(EventPattern p) {
+            return new Step(
+                    p.selector(),
+                    p.where() == null
+                            ? CompiledCondition.always()
+                            : CompiledCondition.compile(p.where()));
+        }
+
+        boolean test(JsonNode event) {
+            return selects(selector, event) && where.test(event);
+        }
+    }
 
     private CompiledRule(DeployedRule deployed) {
         this.deployed = deployed;
@@ -46,11 +70,17 @@ final class CompiledRule {
                             ? CompiledCondition.always()
                             : CompiledCondition.compile(m.event().where());
             this.keyPath = null;
+            this.steps = List.of();
         } else {
+            Rule.Sequence s = (Rule.Sequence) rule.trigger();
             this.condition = null;
-            this.keyPath =
-                    new io.causality.rules.eval.EventPath(
-                            ((Rule.Sequence) rule.trigger()).keyPath());
+            this.keyPath = new EventPath(s.keyPath());
+            List<Step> compiled = new ArrayList<>();
+            s.steps().forEach(step -> compiled.add(Step.of(step.event())));
+            if (s.absent() != null) {
+                compiled.add(Step.of(s.absent()));
+            }
+            this.steps = List.copyOf(compiled);
         }
         for (Action a : rule.actions()) {
             payloads.add(new Payloads(a));
@@ -86,7 +116,31 @@ final class CompiledRule {
         return condition == null;
     }
 
-    /** The match record, actions rendered, for the given events (the last one completed it). */
+    Rule.Sequence sequence() {
+        return (Rule.Sequence) rule.trigger();
+    }
+
+    /** The step of a sequence by its index; {@code steps().size()} is the absence. */
+    Step step(int i) {
+        return steps.get(i);
+    }
+
+    static boolean selects(EventSelector selector, JsonNode event) {
+        String type = event.path(EventFields.TYPE).asText();
+        return switch (selector.kind()) {
+            case ANY -> true;
+            case TYPE -> selector.name().equals(type);
+            case CUSTOM ->
+                    "custom".equals(type)
+                            && selector.name().equals(event.path(EventFields.NAME).asText());
+        };
+    }
+
+    /**
+     * The match record, actions rendered, for the given events (the last one completed it), at the
+     * time {@link MatchTime} gives. Rendering reads the events with the payloads' paths; the caller
+     * guards it like every other evaluation.
+     */
     RuleMatch match(
             String key,
             String appId,
@@ -95,7 +149,7 @@ final class CompiledRule {
             long time) {
         List<String> ids = new ArrayList<>();
         for (JsonNode e : events) {
-            ids.add(e.path("event_id").asText());
+            ids.add(e.path(EventFields.EVENT_ID).asText());
         }
         RuleMatch m = new RuleMatch();
         m.rule = name();

@@ -1,17 +1,18 @@
 package io.causality.jobs.reaction;
 
+import io.causality.contracts.JobNames;
 import io.causality.jobs.common.DeadLetter;
-import io.causality.jobs.common.Deduplicator;
-import io.causality.jobs.common.EventIdKey;
+import io.causality.jobs.common.DeadLetters;
+import io.causality.jobs.common.EventReader;
+import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
-import java.time.Duration;
+import io.causality.jobs.common.UniqueEvents;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -23,51 +24,55 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.ParameterTool;
 
 /**
- * Runs the deployed rules over the events: rule updates from the rules topic are broadcast to every
- * instance and take effect without a restart; each match goes to the audit topic and its actions to
- * the actions topic, both exactly once (Kafka transactions committed on checkpoints).
+ * Runs the deployed rules over the events: Kafka → read events → unique events (by app and event
+ * id) → per-event rules, and events for sequence rules on to the sequence matcher keyed by (rule,
+ * app, key). Rule updates from the rules topic are broadcast to both and take effect without a
+ * restart; each match goes to the audit topic and its actions to the actions topic, both exactly
+ * once (Kafka transactions committed on checkpoints). Dead letters of every step go to one topic;
+ * what the job says about suspended or refused rules to the rule-status topic.
  */
 public final class ReactionJob {
-    /**
-     * A transaction stays open from one checkpoint to the next; brokers refuse timeouts above their
-     * transaction.max.timeout.ms (15 min by default), and the sink's own default is 1 h.
-     */
-    static final String TRANSACTION_TIMEOUT_MS =
-            Long.toString(java.time.Duration.ofMinutes(10).toMillis());
-
+    private final ReactionSettings settings;
     private final Source<RawRecord, ?, ?> events;
     private final Source<RuleUpdate, ?, ?> rules;
     private final Sink<RuleMatch> matches;
     private final Sink<MatchRecords.ActionRecord> actions;
     private final Sink<DeadLetter> deadLetters;
-    private Duration outOfOrderness = ReactionOptions.OUT_OF_ORDERNESS.defaultValue();
-    private Duration idleness = ReactionOptions.IDLENESS.defaultValue();
-    private Duration dedupTtl = ReactionOptions.DEDUP_TTL.defaultValue();
-
-    /** How long an event id is remembered, so that a retried or replayed event counts once. */
-    public ReactionJob withDedupTtl(Duration ttl) {
-        this.dedupTtl = ttl;
-        return this;
-    }
-
-    /** How event time advances: out-of-orderness and idleness of the events' watermarks. */
-    public ReactionJob withWatermarks(Duration outOfOrderness, Duration idleness) {
-        this.outOfOrderness = outOfOrderness;
-        this.idleness = idleness;
-        return this;
-    }
+    private final Sink<RuleStatusRecord> statuses;
 
     public ReactionJob(
+            ReactionSettings settings,
             Source<RawRecord, ?, ?> events,
             Source<RuleUpdate, ?, ?> rules,
             Sink<RuleMatch> matches,
             Sink<MatchRecords.ActionRecord> actions,
-            Sink<DeadLetter> deadLetters) {
+            Sink<DeadLetter> deadLetters,
+            Sink<RuleStatusRecord> statuses) {
+        this.settings = settings;
         this.events = events;
         this.rules = rules;
         this.matches = matches;
         this.actions = actions;
         this.deadLetters = deadLetters;
+        this.statuses = statuses;
+    }
+
+    /** The job with the Kafka sources and sinks the settings name. */
+    public static ReactionJob production(ReactionSettings settings) {
+        return withEvents(settings, KafkaEndpoints.eventSource(settings.kafka()));
+    }
+
+    /** The production job reading its events from another source (tests start from earliest). */
+    public static ReactionJob withEvents(
+            ReactionSettings settings, Source<RawRecord, ?, ?> events) {
+        return new ReactionJob(
+                settings,
+                events,
+                ruleSource(settings),
+                matchSink(settings),
+                actionSink(settings),
+                KafkaEndpoints.deadLetterSink(settings.kafka()),
+                statusSink(settings));
     }
 
     /** Adds the pipeline to the environment. */
@@ -76,37 +81,51 @@ public final class ReactionJob {
                 env.fromSource(rules, RulesTime.strategy(), "rules")
                         .uid("rules-source")
                         .name("rules")
-                        .broadcast(RuleEvaluator.RULES);
+                        .broadcast(RuleEvaluator.RULES, RuleEvaluator.RULES_READ);
         // Event time for sequences comes from the Kafka record times (when the ingest stored the
         // event), and from the wall clock on a quiet partition; an event whose own timestamp is
         // older than the watermark is late for them.
-        // A client's retry or a replay must count once, in sequences ("5 times") above all.
-        SingleOutputStreamOperator<RuleMatch> perEvent =
+        SingleOutputStreamOperator<EventRecord> read =
                 env.fromSource(
                                 events,
-                                QuietTimeWatermarks.<RawRecord>strategy(outOfOrderness, idleness),
+                                QuietTimeWatermarks.<RawRecord>strategy(
+                                        settings.outOfOrderness(), settings.idleness()),
                                 "events")
                         .uid("events-source")
-                        .keyBy(new EventIdKey())
-                        .process(new Deduplicator<RawRecord>(dedupTtl))
-                        .returns(RawRecord.class)
-                        .uid("dedup")
-                        .name("drop duplicate event ids")
+                        .process(new EventReader(RuleRuntime.JOB))
+                        .uid(EventReader.UID)
+                        .name("read events");
+        // A client's retry or a replay must count once, in sequences ("5 times") above all.
+        SingleOutputStreamOperator<RuleMatch> perEvent =
+                UniqueEvents.of(read, EventRecord.class, settings.dedupTtl())
                         .connect(ruleStream)
-                        .process(new RuleEvaluator())
-                        .uid("evaluate-rules")
+                        .process(
+                                new RuleEvaluator(
+                                        settings.limits(),
+                                        RulesTopicEnd.kafka(
+                                                settings.kafka().bootstrapServers(),
+                                                settings.rulesTopic())))
+                        .uid(RuleEvaluator.UID)
                         .name("evaluate rules");
-        perEvent.getSideOutput(RuleEvaluator.DEAD_LETTERS)
+        SingleOutputStreamOperator<RuleMatch> sequences =
+                perEvent.getSideOutput(RuleEvaluator.SEQUENCE_EVENTS)
+                        .keyBy(SequenceInput::partitionKey, Types.STRING)
+                        .connect(ruleStream)
+                        .process(new SequenceMatcher(settings.limits()))
+                        .uid(SequenceMatcher.UID)
+                        .name("match sequences");
+        read.getSideOutput(DeadLetters.TAG)
+                .union(
+                        perEvent.getSideOutput(DeadLetters.TAG),
+                        sequences.getSideOutput(DeadLetters.TAG))
                 .sinkTo(deadLetters)
                 .uid("dead-letter-sink")
                 .name("dead letters");
-        SingleOutputStreamOperator<RuleMatch> sequences =
-                perEvent.getSideOutput(RuleEvaluator.SEQUENCE_EVENTS)
-                        .keyBy(SequenceInput::partitionKey)
-                        .connect(ruleStream)
-                        .process(new SequenceMatcher())
-                        .uid("match-sequences")
-                        .name("match sequences");
+        perEvent.getSideOutput(RuleStatusRecord.TAG)
+                .union(sequences.getSideOutput(RuleStatusRecord.TAG))
+                .sinkTo(statuses)
+                .uid("rule-status-sink")
+                .name("rule status");
         DataStream<RuleMatch> matched = perEvent.union(sequences);
         matched.sinkTo(matches).uid("matches-sink").name("rule matches");
         matched.flatMap(
@@ -124,11 +143,11 @@ public final class ReactionJob {
     }
 
     /** The rules topic, always from its start: the broadcast state is rebuilt from it. */
-    public static KafkaSource<RuleUpdate> ruleSource(Configuration config) {
+    public static KafkaSource<RuleUpdate> ruleSource(ReactionSettings settings) {
         return KafkaSource.<RuleUpdate>builder()
-                .setBootstrapServers(config.get(ReactionOptions.BOOTSTRAP_SERVERS))
-                .setTopics(config.get(ReactionOptions.RULES_TOPIC))
-                .setGroupId(config.get(ReactionOptions.GROUP_ID) + "-rules")
+                .setBootstrapServers(settings.kafka().bootstrapServers())
+                .setTopics(settings.rulesTopic())
+                .setGroupId(settings.kafka().groupId() + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RuleUpdateDeserializer())
                 // A deploy is one transaction: apply it whole or not yet.
@@ -136,47 +155,32 @@ public final class ReactionJob {
                 .build();
     }
 
-    public static KafkaSink<RuleMatch> matchSink(Configuration config) {
-        return exactlyOnce(
-                config, MatchRecords.matches(config.get(ReactionOptions.MATCHES_TOPIC)), "matches");
+    public static KafkaSink<RuleMatch> matchSink(ReactionSettings settings) {
+        return KafkaEndpoints.exactlyOnce(
+                settings.kafka(),
+                MatchRecords.matches(settings.matchesTopic()),
+                settings.transactionalIdPrefix() + "-matches");
     }
 
-    public static KafkaSink<MatchRecords.ActionRecord> actionSink(Configuration config) {
-        return exactlyOnce(
-                config, MatchRecords.actions(config.get(ReactionOptions.ACTIONS_TOPIC)), "actions");
+    public static KafkaSink<MatchRecords.ActionRecord> actionSink(ReactionSettings settings) {
+        return KafkaEndpoints.exactlyOnce(
+                settings.kafka(),
+                MatchRecords.actions(settings.actionsTopic()),
+                settings.transactionalIdPrefix() + "-actions");
     }
 
-    /** A transactional sink; each gets its own transactional ids under the job's prefix. */
-    private static <T> KafkaSink<T> exactlyOnce(
-            Configuration config,
-            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> records,
-            String name) {
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.get(ReactionOptions.BOOTSTRAP_SERVERS))
-                .setRecordSerializer(records)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(
-                        config.get(ReactionOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-                .build();
+    /** At least once: a status written twice says the same. */
+    public static KafkaSink<RuleStatusRecord> statusSink(ReactionSettings settings) {
+        return KafkaEndpoints.atLeastOnce(
+                settings.kafka(), RuleStatusRecord.serializer(settings.ruleStatusTopic()));
     }
 
     /** {@code flink run … [--kafka.bootstrap-servers …] [--checkpoint.interval 10s] …} */
     public static void main(String[] args) throws Exception {
-        Configuration config = ParameterTool.fromArgs(args).getConfiguration();
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(config.get(ReactionOptions.CHECKPOINT_INTERVAL));
-        new ReactionJob(
-                        KafkaEndpoints.eventSource(config, config.get(ReactionOptions.GROUP_ID)),
-                        ruleSource(config),
-                        matchSink(config),
-                        actionSink(config),
-                        KafkaEndpoints.deadLetterSink(config))
-                .withWatermarks(
-                        config.get(ReactionOptions.OUT_OF_ORDERNESS),
-                        config.get(ReactionOptions.IDLENESS))
-                .withDedupTtl(config.get(ReactionOptions.DEDUP_TTL))
-                .build(env);
-        env.execute("causality-reaction");
+        ReactionSettings settings =
+                ReactionSettings.from(ParameterTool.fromArgs(args).getConfiguration());
+        StreamExecutionEnvironment env = JobEnvironment.create(settings.checkpointInterval());
+        production(settings).build(env);
+        env.execute(JobNames.REACTION);
     }
 }

@@ -23,11 +23,11 @@ final class RuleIndex {
 
     /** The rules of one app (or of all apps), by the kind of event they look at. */
     private static final class Bucket {
-        final Map<String, Map<String, CompiledRule>> byType = new HashMap<>();
-        final Map<String, Map<String, CompiledRule>> byCustomName = new HashMap<>();
-        final Map<String, CompiledRule> any = new LinkedHashMap<>();
+        final Map<String, Map<String, ActiveRule>> byType = new HashMap<>();
+        final Map<String, Map<String, ActiveRule>> byCustomName = new HashMap<>();
+        final Map<String, ActiveRule> any = new LinkedHashMap<>();
 
-        Map<String, CompiledRule> rules(EventSelector s, boolean create) {
+        Map<String, ActiveRule> rules(EventSelector s, boolean create) {
             return switch (s.kind()) {
                 case TYPE ->
                         create
@@ -56,7 +56,7 @@ final class RuleIndex {
     }
 
     private final Map<String, Bucket> byApp = new HashMap<>();
-    private final Map<String, CompiledRule> byName = new HashMap<>();
+    private final Map<String, ActiveRule> byName = new HashMap<>();
 
     /**
      * The candidate lists per app, resolved from the app's bucket and the all-apps bucket when an
@@ -66,24 +66,24 @@ final class RuleIndex {
      */
     private final Map<String, AppView> views = new HashMap<>();
 
-    void put(CompiledRule rule) {
+    void put(ActiveRule rule) {
         remove(rule.name());
         byName.put(rule.name(), rule);
         for (String app : apps(rule)) {
             Bucket bucket = byApp.computeIfAbsent(app, a -> new Bucket());
-            for (EventSelector s : rule.rule.trigger().selectors()) {
+            for (EventSelector s : rule.compiled.rule.trigger().selectors()) {
                 bucket.rules(s, true).put(rule.name(), rule);
             }
         }
         views.clear();
     }
 
-    CompiledRule remove(String name) {
-        CompiledRule old = byName.remove(name);
+    ActiveRule remove(String name) {
+        ActiveRule old = byName.remove(name);
         if (old != null) {
             for (String app : apps(old)) {
                 Bucket bucket = byApp.get(app);
-                for (EventSelector s : old.rule.trigger().selectors()) {
+                for (EventSelector s : old.compiled.rule.trigger().selectors()) {
                     bucket.rules(s, false).remove(name);
                     bucket.forget(s);
                 }
@@ -101,7 +101,7 @@ final class RuleIndex {
     }
 
     /** The rules that could match an event of this app, type and (custom) name. */
-    List<CompiledRule> candidates(String app, String type, String customName) {
+    List<ActiveRule> candidates(String app, String type, String customName) {
         AppView view = views.get(app);
         if (view == null) {
             Bucket own = byApp.get(app);
@@ -117,9 +117,9 @@ final class RuleIndex {
 
     /** The rules an app's events are checked against, by kind of event, each list made once. */
     private static final class AppView {
-        private final Map<String, List<CompiledRule>> byType = new HashMap<>();
-        private final Map<String, List<CompiledRule>> byCustomName = new HashMap<>();
-        private final List<CompiledRule> anyOnly;
+        private final Map<String, List<ActiveRule>> byType = new HashMap<>();
+        private final Map<String, List<ActiveRule>> byCustomName = new HashMap<>();
+        private final List<ActiveRule> anyOnly;
 
         AppView(Bucket own, Bucket all) {
             List<Bucket> buckets = new ArrayList<>(2);
@@ -129,7 +129,7 @@ final class RuleIndex {
             if (all != null) {
                 buckets.add(all);
             }
-            List<Map<String, CompiledRule>> any = new ArrayList<>();
+            List<Map<String, ActiveRule>> any = new ArrayList<>();
             Set<String> types = new HashSet<>();
             Set<String> customNames = new HashSet<>();
             for (Bucket b : buckets) {
@@ -139,13 +139,13 @@ final class RuleIndex {
             }
             anyOnly = merge(any);
             for (String type : types) {
-                List<Map<String, CompiledRule>> parts = new ArrayList<>();
+                List<Map<String, ActiveRule>> parts = new ArrayList<>();
                 buckets.forEach(b -> parts.add(b.byType.get(type)));
                 parts.addAll(any);
                 byType.put(type, merge(parts));
             }
             for (String name : customNames) {
-                List<Map<String, CompiledRule>> parts = new ArrayList<>();
+                List<Map<String, ActiveRule>> parts = new ArrayList<>();
                 buckets.forEach(b -> parts.add(b.byType.get(CUSTOM_TYPE)));
                 buckets.forEach(b -> parts.add(b.byCustomName.get(name)));
                 parts.addAll(any);
@@ -153,9 +153,9 @@ final class RuleIndex {
             }
         }
 
-        List<CompiledRule> candidates(String type, String customName) {
+        List<ActiveRule> candidates(String type, String customName) {
             if (customName != null && CUSTOM_TYPE.equals(type)) {
-                List<CompiledRule> named = byCustomName.get(customName);
+                List<ActiveRule> named = byCustomName.get(customName);
                 if (named != null) {
                     return named;
                 }
@@ -168,9 +168,9 @@ final class RuleIndex {
          * part, but a sequence that names several kinds (say a custom event by name and "any") is
          * in several.
          */
-        private static List<CompiledRule> merge(List<Map<String, CompiledRule>> parts) {
-            Set<CompiledRule> out = new LinkedHashSet<>();
-            for (Map<String, CompiledRule> part : parts) {
+        private static List<ActiveRule> merge(List<Map<String, ActiveRule>> parts) {
+            Set<ActiveRule> out = new LinkedHashSet<>();
+            for (Map<String, ActiveRule> part : parts) {
                 if (part != null) {
                     out.addAll(part.values());
                 }
@@ -179,7 +179,7 @@ final class RuleIndex {
         }
     }
 
-    private static List<String> apps(CompiledRule rule) {
-        return rule.rule.apps().isEmpty() ? List.of(ALL_APPS) : rule.rule.apps();
+    private static List<String> apps(ActiveRule rule) {
+        return rule.compiled.rule.apps().isEmpty() ? List.of(ALL_APPS) : rule.compiled.rule.apps();
     }
 }

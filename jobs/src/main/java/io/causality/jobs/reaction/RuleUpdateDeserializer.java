@@ -13,7 +13,9 @@ public final class RuleUpdateDeserializer implements KafkaRecordDeserializationS
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RuleUpdate> out) {
         String name = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-        out.collect(new RuleUpdate(name, record.value(), record.partition(), record.offset()));
+        out.collect(
+                new RuleUpdate(
+                        name, record.value(), record.topic(), record.partition(), record.offset()));
     }
 
     @Override

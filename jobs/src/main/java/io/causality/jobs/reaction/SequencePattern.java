@@ -1,11 +1,7 @@
 package io.causality.jobs.reaction;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.causality.rules.EventPattern;
-import io.causality.rules.EventSelector;
 import io.causality.rules.Rule;
-import io.causality.rules.eval.CompiledCondition;
-import io.causality.rules.json.RuleJson;
 import io.causality.schemas.EventJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +18,10 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
  * past its last event, so five failed logins make one match, not one per later failure.
  *
  * <p>Events travel through the NFA as their JSON text (Flink has a serializer for strings, and the
- * shared buffer stores them); a condition parses an event once and reuses the tree.
+ * shared buffer stores them); a condition reads the event's tree, parsed once per event, and tests
+ * the step the rule compiled. A condition never throws into the NFA (that would leave its state
+ * half updated and fail the job): a failure makes the event not fit the step and is left in {@link
+ * StepCondition#takeFailure} for the matcher to count and report.
  */
 final class SequencePattern {
     static final String ABSENT = "absent";
@@ -33,11 +32,8 @@ final class SequencePattern {
         return "s" + i;
     }
 
-    /**
-     * @param ruleJson the rule's JSON form, which the conditions keep (flink-cep checks that
-     *     conditions serialise) and compile on first use
-     */
-    static Pattern<String, String> compile(Rule.Sequence sequence, String ruleJson) {
+    static Pattern<String, String> compile(CompiledRule rule) {
+        Rule.Sequence sequence = rule.sequence();
         Pattern<String, String> p = null;
         for (int i = 0; i < sequence.steps().size(); i++) {
             Rule.Step step = sequence.steps().get(i);
@@ -45,7 +41,7 @@ final class SequencePattern {
                     p == null
                             ? Pattern.begin(step(0), AfterMatchSkipStrategy.skipPastLastEvent())
                             : p.followedBy(step(i));
-            p = p.where(new StepCondition(ruleJson, i));
+            p = p.where(new StepCondition(rule.step(i)));
             if (step.times() > 1) {
                 p = p.times(step.times());
             }
@@ -53,53 +49,46 @@ final class SequencePattern {
         if (sequence.absent() != null) {
             p =
                     p.notFollowedBy(ABSENT)
-                            .where(new StepCondition(ruleJson, StepCondition.ABSENT_STEP));
+                            .where(new StepCondition(rule.step(sequence.steps().size())));
         }
         return p.within(Duration.ofMillis(sequence.withinMillis()));
     }
 
-    /** Whether an event fits a step: the kind of event, then the step's condition. */
+    /**
+     * Whether an event fits a step. The compiled step is not serialisable and need not be: the NFA
+     * is built in the operator and never leaves it (flink-cep only checks that the condition object
+     * serialises).
+     */
     static final class StepCondition extends SimpleCondition<String> {
         private static final long serialVersionUID = 1L;
-        static final int ABSENT_STEP = -1;
 
-        private final String ruleJson;
-        private final int step;
-        private transient EventSelector selector;
-        private transient CompiledCondition where;
+        /** The first failure of a condition since the matcher last asked, on this thread. */
+        private static final ThreadLocal<Throwable> FAILURE = new ThreadLocal<>();
 
-        StepCondition(String ruleJson, int step) {
-            this.ruleJson = ruleJson;
+        private final transient CompiledRule.Step step;
+
+        StepCondition(CompiledRule.Step step) {
             this.step = step;
         }
 
         @Override
-        public boolean filter(String json) throws Exception {
-            if (selector == null) {
-                Rule.Sequence seq =
-                        (Rule.Sequence)
-                                RuleJson.fromJson(EventJson.mapper().readTree(ruleJson)).trigger();
-                EventPattern pattern =
-                        step == ABSENT_STEP ? seq.absent() : seq.steps().get(step).event();
-                where =
-                        pattern.where() == null
-                                ? CompiledCondition.always()
-                                : CompiledCondition.compile(pattern.where());
-                selector = pattern.selector();
+        public boolean filter(String json) {
+            try {
+                return step.test(ParsedEvent.of(json));
+            } catch (RuntimeException | StackOverflowError e) {
+                if (FAILURE.get() == null) {
+                    FAILURE.set(e);
+                }
+                return false;
             }
-            JsonNode event = ParsedEvent.of(json);
-            return selects(selector, event) && where.test(event);
         }
-    }
 
-    static boolean selects(EventSelector selector, JsonNode event) {
-        String type = event.path("type").asText();
-        return switch (selector.kind()) {
-            case ANY -> true;
-            case TYPE -> selector.name().equals(type);
-            case CUSTOM ->
-                    "custom".equals(type) && selector.name().equals(event.path("name").asText());
-        };
+        /** The failure since the last call, if any, and forgets it. */
+        static Throwable takeFailure() {
+            Throwable t = FAILURE.get();
+            FAILURE.remove();
+            return t;
+        }
     }
 
     /**

@@ -1,23 +1,22 @@
 package io.causality.jobs.warehouse;
 
+import io.causality.contracts.JobNames;
 import io.causality.jobs.common.DeadLetter;
-import io.causality.jobs.common.Deduplicator;
+import io.causality.jobs.common.DeadLetters;
+import io.causality.jobs.common.EventReader;
+import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
-import java.time.Duration;
+import io.causality.jobs.common.UniqueEvents;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -28,29 +27,35 @@ import org.apache.flink.util.ParameterTool;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Lands every event exactly once in Hive-partitioned Parquet: Kafka → parse (dead letters aside) →
- * drop duplicate event ids → Parquet files per app/day/hour, committed on checkpoints.
+ * Lands every event exactly once in Hive-partitioned Parquet: Kafka → read events → unique events
+ * (by app and event id) → rows checked against the schemas → Parquet files per app/day/hour,
+ * committed on checkpoints. What cannot be read goes to the dead-letter topic with the reason.
  */
 public final class WarehouseJob {
+    private final WarehouseSettings settings;
     private final Source<RawRecord, ?, ?> events;
     private final Sink<LakeRow> lake;
     private final Sink<DeadLetter> deadLetters;
-    private final Duration dedupTtl;
-    private final Duration outOfOrderness;
-    private final Duration idleness;
     private MapFunction<LakeRow, LakeRow> beforeLake;
 
     public WarehouseJob(
+            WarehouseSettings settings,
             Source<RawRecord, ?, ?> events,
             Sink<LakeRow> lake,
-            Sink<DeadLetter> deadLetters,
-            Configuration config) {
+            Sink<DeadLetter> deadLetters) {
+        this.settings = settings;
         this.events = events;
         this.lake = lake;
         this.deadLetters = deadLetters;
-        this.dedupTtl = config.get(WarehouseOptions.DEDUP_TTL);
-        this.outOfOrderness = config.get(WarehouseOptions.OUT_OF_ORDERNESS);
-        this.idleness = config.get(WarehouseOptions.IDLENESS);
+    }
+
+    /** The job with the sources and sinks the settings name. */
+    public static WarehouseJob production(WarehouseSettings settings) {
+        return new WarehouseJob(
+                settings,
+                KafkaEndpoints.eventSource(settings.kafka()),
+                lakeSink(settings),
+                KafkaEndpoints.deadLetterSink(settings.kafka()));
     }
 
     /** A step just before the lake sink; tests use it to inject a failure after a checkpoint. */
@@ -61,52 +66,46 @@ public final class WarehouseJob {
 
     /** Adds the pipeline to the environment. */
     public void build(StreamExecutionEnvironment env) {
-        SingleOutputStreamOperator<LakeRow> parsed =
+        SingleOutputStreamOperator<EventRecord> read =
                 env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
                         .uid("events-source")
+                        .process(new EventReader(EventParser.JOB))
+                        .uid(EventReader.UID)
+                        .name("read events");
+        SingleOutputStreamOperator<LakeRow> parsed =
+                UniqueEvents.of(read, EventRecord.class, settings.dedupTtl())
                         .process(new EventParser())
                         .uid("parse-events")
-                        .name("parse events");
-        // Side outputs belong to the operator that emitted them: take them from the parser.
-        parsed.getSideOutput(EventParser.DEAD_LETTERS)
+                        .name("check events");
+        // Side outputs belong to the operators that emitted them.
+        read.getSideOutput(DeadLetters.TAG)
+                .union(parsed.getSideOutput(DeadLetters.TAG))
                 .sinkTo(deadLetters)
                 .uid("dead-letter-sink")
                 .name("dead letters");
-        // Event time is known only after parsing, so watermarks are assigned here.
         DataStream<LakeRow> timed =
                 parsed.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<LakeRow>forBoundedOutOfOrderness(outOfOrderness)
+                                WatermarkStrategy.<LakeRow>forBoundedOutOfOrderness(
+                                                settings.outOfOrderness())
                                         .withTimestampAssigner((row, ts) -> row.eventTime)
-                                        .withIdleness(idleness))
+                                        .withIdleness(settings.idleness()))
                         .uid("event-time")
                         .name("event time");
-
-        DataStream<LakeRow> unique =
-                timed.keyBy(row -> row.eventId)
-                        .process(new Deduplicator<LakeRow>(dedupTtl))
-                        .returns(LakeRow.class)
-                        .uid("dedup")
-                        .name("drop duplicate event ids");
         if (beforeLake != null) {
-            unique = unique.map(beforeLake).uid("before-lake").name("before lake");
+            timed = timed.map(beforeLake).uid("before-lake").name("before lake");
         }
-        unique.sinkTo(lake).uid("lake-sink").name("parquet lake");
+        timed.sinkTo(lake).uid("lake-sink").name("parquet lake");
     }
 
     /**
      * The Parquet file sink of the lake at {@code <path>/events}, compacting each partition's small
      * files into one once they reach the target size or after the given number of checkpoints.
      */
-    public static FileSink<LakeRow> lakeSink(
-            String path, String compression, MemorySize compactAt, int compactEveryCheckpoints) {
+    public static FileSink<LakeRow> lakeSink(WarehouseSettings settings) {
         CompressionCodecName codec =
-                CompressionCodecName.valueOf(compression.toUpperCase(Locale.ROOT));
-        if (compactEveryCheckpoints < 1) {
-            throw new IllegalArgumentException(
-                    "lake.compaction.checkpoints must be at least 1, got "
-                            + compactEveryCheckpoints);
-        }
-        return FileSink.forBulkFormat(new Path(path, "events"), new LakeWriterFactory(codec))
+                CompressionCodecName.valueOf(settings.compression().toUpperCase(Locale.ROOT));
+        return FileSink.forBulkFormat(
+                        new Path(settings.lakePath(), "events"), new LakeWriterFactory(codec))
                 .withBucketAssigner(new PartitionPath())
                 // Bulk formats roll on every checkpoint: that is what makes the files exactly-once.
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
@@ -117,42 +116,20 @@ public final class WarehouseJob {
                                 .build())
                 .enableCompact(
                         FileCompactStrategy.Builder.newBuilder()
-                                .setSizeThreshold(compactAt.getBytes())
-                                .enableCompactionOnCheckpoint(compactEveryCheckpoints)
+                                .setSizeThreshold(settings.compactAt().getBytes())
+                                .enableCompactionOnCheckpoint(settings.compactEveryCheckpoints())
                                 .setNumCompactThreads(1)
                                 .build(),
                         new RecordWiseFileCompactor<>(new LakeFileReader.Factory()))
                 .build();
     }
 
-    /** The lake sink as the options say. */
-    public static FileSink<LakeRow> lakeSink(Configuration config) {
-        return lakeSink(
-                config.get(WarehouseOptions.LAKE_PATH),
-                config.get(WarehouseOptions.COMPRESSION),
-                config.get(WarehouseOptions.COMPACTION_TARGET_SIZE),
-                config.get(WarehouseOptions.COMPACTION_CHECKPOINTS));
-    }
-
-    public static KafkaSource<RawRecord> eventSource(Configuration config) {
-        return KafkaEndpoints.eventSource(config, config.get(WarehouseOptions.GROUP_ID));
-    }
-
-    public static KafkaSink<DeadLetter> deadLetterSink(Configuration config) {
-        return KafkaEndpoints.deadLetterSink(config);
-    }
-
     /** {@code flink run … --lake.path s3://bucket/lake [--kafka.bootstrap-servers …] …} */
     public static void main(String[] args) throws Exception {
-        Configuration config = ParameterTool.fromArgs(args).getConfiguration();
-        if (!config.contains(WarehouseOptions.LAKE_PATH)) {
-            throw new IllegalArgumentException(
-                    "--lake.path is required: file:///… or s3://bucket/prefix");
-        }
-        StreamExecutionEnvironment env =
-                JobEnvironment.create(config.get(WarehouseOptions.CHECKPOINT_INTERVAL));
-        new WarehouseJob(eventSource(config), lakeSink(config), deadLetterSink(config), config)
-                .build(env);
-        env.execute("causality-warehouse");
+        WarehouseSettings settings =
+                WarehouseSettings.from(ParameterTool.fromArgs(args).getConfiguration());
+        StreamExecutionEnvironment env = JobEnvironment.create(settings.checkpointInterval());
+        production(settings).build(env);
+        env.execute(JobNames.WAREHOUSE);
     }
 }

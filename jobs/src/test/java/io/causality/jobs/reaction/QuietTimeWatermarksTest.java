@@ -60,7 +60,7 @@ class QuietTimeWatermarksTest {
     @Test
     void theRulesStreamIsIdleAndNeverMovesTime() {
         var rules = new RulesTime.Idle();
-        rules.onEvent(new RuleUpdate("r", new byte[0], 0, 0), Long.MAX_VALUE, out);
+        rules.onEvent(new RuleUpdate("r", new byte[0], "rules", 0, 0), Long.MAX_VALUE, out);
         rules.onPeriodicEmit(out);
         assertThat(emitted).isEmpty();
         assertThat(idleMarks).isEqualTo(1);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.causality.jobs.common.KafkaEndpoints;
+import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.RawRecordDeserializer;
 import io.causality.jobs.common.TestKafka;
 import io.causality.rules.json.DeployedRule;
@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -59,6 +58,7 @@ class ReactionJobITCase {
     private static final String MATCHES = "it.matches";
     private static final String ACTIONS = "it.actions";
     private static final String DLQ = "it.dlq";
+    private static final String STATUS = "it.status";
     private static final Instant DEPLOYED = Instant.parse("2026-11-22T12:00:00Z");
 
     @RegisterExtension static final MiniClusterExtension FLINK = TestKafka.miniCluster();
@@ -77,7 +77,8 @@ class ReactionJobITCase {
                                         .configs(Map.of("cleanup.policy", "compact")),
                                 new NewTopic(MATCHES, 1, (short) 1),
                                 new NewTopic(ACTIONS, 1, (short) 1),
-                                new NewTopic(DLQ, 1, (short) 1)));
+                                new NewTopic(DLQ, 1, (short) 1),
+                                new NewTopic(STATUS, 1, (short) 1)));
         rules = new RuleTopic(kafka.bootstrapServers(), RULES);
     }
 
@@ -104,12 +105,12 @@ class ReactionJobITCase {
     @Test
     void aRuleDeployedWhileTheJobRunsMatchesAndStopsMatchingWhenDeleted() throws Exception {
         Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
         config.set(ReactionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         config.set(ReactionOptions.RULES_TOPIC, RULES);
         config.set(ReactionOptions.MATCHES_TOPIC, MATCHES);
         config.set(ReactionOptions.ACTIONS_TOPIC, ACTIONS);
         config.set(ReactionOptions.DLQ_TOPIC, DLQ);
+        config.set(ReactionOptions.RULE_STATUS_TOPIC, STATUS);
         config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, "it-" + UUID.randomUUID());
         config.set(ReactionOptions.EVENTS_TOPIC, EVENTS);
         config.set(ReactionOptions.GROUP_ID, "it-reaction");
@@ -265,6 +266,216 @@ class ReactionJobITCase {
     }
 
     /**
+     * The issue's case: a valid rule and one ordinary event made the sequence matcher throw on
+     * every timer, so the job restarted forever and no app got a match. Here the job may not
+     * restart at all (restart strategy none: any failure ends it). It gets that rule and event, and
+     * an event whose user agent is beyond what any regex searches (an evaluation error that must go
+     * to the dead-letter topic); the other rules keep matching and the job keeps running.
+     */
+    @Test
+    void noRuleAndNoEventStopTheJobAndOtherRulesKeepMatching() throws Exception {
+        String prefix = "it4";
+        Configuration config = convertSetup(prefix);
+        config.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        config.set(ReactionOptions.DLQ_TOPIC, prefix + ".dlq");
+        kafka.createTopics(List.of(new NewTopic(prefix + ".dlq", 1, (short) 1)));
+        new RuleTopic(kafka.bootstrapServers(), prefix + ".rules")
+                .publish(
+                        List.of(
+                                rule(
+                                        "rule \"ua-then-background\"\n"
+                                                + "  sequence by $.anonymous_id within 1m\n"
+                                                + "    app_open where $.context.user_agent matches \".*bot.*\"\n"
+                                                + "    followed by app_background\n"
+                                                + "  then emit \"x\"\n"
+                                                + "end",
+                                        1),
+                                rule(
+                                        "rule \"ua-bot\" on app_open"
+                                                + " where $.context.user_agent matches \".*bot.*\""
+                                                + " then emit \"bots\" end",
+                                        1)),
+                        List.of());
+        String events = prefix + ".events";
+        String matchesTopic = prefix + ".matches";
+        JobClient job = start(config, null);
+        try {
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            sendUntil(
+                    () -> sendAt(events, appOpen("warm-" + UUID.randomUUID(), 5), now),
+                    () -> !ids(matchesTopic, "probe").isEmpty());
+            String browser =
+                    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like"
+                            + " Gecko) Chrome/131.0 Mobile Safari/537.36 ".repeat(5);
+            sendAt(events, withUserAgent("ua-500", "d-500", browser, now), now);
+            sendAt(events, background("bg-500", "d-500", now.plusMillis(1)), now);
+            // Beyond the longest input a regex searches: an evaluation error for both rules.
+            String huge = "x".repeat(70_000);
+            sendAt(events, withUserAgent("ua-huge", "d-huge", huge, now), now);
+            sendAt(events, withUserAgent("ua-bot", "d-bot", browser + " Googlebot/2.1", now), now);
+            sendAt(events, background("bg-bot", "d-bot", now.plusMillis(1)), now);
+            sendAt(events, signup("s4", "u4", now.plusMillis(2)), now);
+            sendAt(events, purchaseFor("p4", "u4", now.plusMillis(3)), now);
+            // Event time moves on with later records; the sequences complete.
+            sendUntil(
+                    () ->
+                            sendAt(
+                                    events,
+                                    appOpen("tick-" + UUID.randomUUID(), 0),
+                                    Instant.now().plusSeconds(5)),
+                    () ->
+                            stillRunning(job)
+                                    && !ids(matchesTopic, "convert").isEmpty()
+                                    && !ids(matchesTopic, "ua-then-background").isEmpty());
+            assertThat(job.getJobStatus().get())
+                    .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            assertThat(ids(matchesTopic, "ua-bot")).containsExactly("ua-bot");
+            assertThat(ids(matchesTopic, "ua-then-background")).containsExactly("ua-bot");
+            assertThat(ids(matchesTopic, "convert")).containsExactly("s4");
+            // The huge event: one dead letter per rule that failed on it, naming rule and event.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> deadLetterReasons(prefix + ".dlq").size() >= 2);
+            assertThat(deadLetterReasons(prefix + ".dlq"))
+                    .allSatisfy(r -> assertThat(r).contains("ua-huge"))
+                    .anySatisfy(r -> assertThat(r).contains("ua-bot v1"))
+                    .anySatisfy(r -> assertThat(r).contains("ua-then-background v1"));
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                cancel(job);
+            }
+        }
+    }
+
+    /**
+     * Two apps share nothing: the same event id sent by both is two events, and a rule without
+     * {@code for app} runs per app, so a signup in one app and a purchase in another by the same
+     * user id are no sequence.
+     */
+    @Test
+    void tenantsNeverMix() throws Exception {
+        String prefix = "it5";
+        Configuration config = convertSetup(prefix);
+        new RuleTopic(kafka.bootstrapServers(), prefix + ".rules")
+                .publish(List.of(rule(BIG, 1)), List.of());
+        String events = prefix + ".events";
+        String matchesTopic = prefix + ".matches";
+        JobClient job = start(config, null);
+        try {
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            sendUntil(
+                    () -> sendAt(events, appOpen("warm-" + UUID.randomUUID(), 5), now),
+                    () -> !ids(matchesTopic, "probe").isEmpty());
+            sendUntil(
+                    () ->
+                            sendAt(
+                                    events,
+                                    purchaseIn(
+                                            "warm-big-" + UUID.randomUUID(), "shop", "w", 900, now),
+                                    now),
+                    () -> !ids(matchesTopic, "big").isEmpty());
+            sendAt(events, purchaseIn("same-id", "shop", "u-a", 900, now), now);
+            sendAt(events, purchaseIn("same-id", "news", "u-b", 900, now), now);
+            sendAt(events, signupIn("s-news", "news", "u5", now), now);
+            sendAt(events, purchaseIn("p-shop", "shop", "u5", 5, now.plusMillis(1)), now);
+            sendAt(events, signupIn("s-shop", "shop", "u6", now), now);
+            sendAt(events, purchaseIn("p-shop-6", "shop", "u6", 5, now.plusMillis(1)), now);
+            sendUntil(
+                    () ->
+                            sendAt(
+                                    events,
+                                    appOpen("tick-" + UUID.randomUUID(), 0),
+                                    Instant.now().plusSeconds(5)),
+                    () -> !ids(matchesTopic, "convert").isEmpty());
+            List<JsonNode> same =
+                    matchedIn(matchesTopic, "big").stream()
+                            .filter(m -> m.path("event_ids").get(0).asText().equals("same-id"))
+                            .toList();
+            assertThat(same)
+                    .extracting(m -> m.path("app_id").asText())
+                    .containsExactlyInAnyOrder("shop", "news");
+            List<JsonNode> convert = matchedIn(matchesTopic, "convert");
+            assertThat(convert).hasSize(1);
+            assertThat(convert.get(0).path("event_ids").toString())
+                    .isEqualTo("[\"s-shop\",\"p-shop-6\"]");
+            assertThat(convert.get(0).path("app_id").asText()).isEqualTo("shop");
+        } finally {
+            cancel(job);
+        }
+    }
+
+    /** True while the job runs; its failure, if it failed. */
+    private static boolean stillRunning(JobClient job) throws Exception {
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+            job.getJobExecutionResult().get();
+            throw new IllegalStateException("the job ended: " + job.getJobStatus().get());
+        }
+        return true;
+    }
+
+    private static String withUserAgent(String id, String device, String ua, Instant at) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\"shop\",\"type\":\"app_open\",\"anonymous_id\":\""
+                + device
+                + "\",\"timestamp\":\""
+                + at
+                + "\",\"context\":{\"user_agent\":\""
+                + ua
+                + "\"},\"properties\":{}}";
+    }
+
+    private static String background(String id, String device, Instant at) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\"shop\",\"type\":\"app_background\",\"anonymous_id\":\""
+                + device
+                + "\",\"timestamp\":\""
+                + at
+                + "\",\"properties\":{}}";
+    }
+
+    private static String signupIn(String id, String app, String user, Instant at) {
+        return signup(id, user, at).replace("\"app_id\":\"shop\"", "\"app_id\":\"" + app + "\"");
+    }
+
+    private static String purchaseIn(String id, String app, String user, double total, Instant at) {
+        return purchaseFor(id, user, at)
+                .replace("\"app_id\":\"shop\"", "\"app_id\":\"" + app + "\"")
+                .replace("\"total\":5", "\"total\":" + total);
+    }
+
+    /** The reasons of the dead letters in a topic, in order. */
+    private static List<String> deadLetterReasons(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(
+                            new String(
+                                    r.headers()
+                                            .lastHeader(
+                                                    io.causality.contracts.DeadLetterHeaders.REASON)
+                                            .value(),
+                                    StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Topics named after the prefix, the "convert" sequence (a signup, then a purchase by the same
      * user within an hour) and the probe deployed, and the job's configuration for them.
      */
@@ -288,13 +499,13 @@ class ReactionJobITCase {
                                 rule(probe(1), 1)),
                         List.of());
         Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
         config.set(ReactionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         config.set(ReactionOptions.EVENTS_TOPIC, prefix + ".events");
         config.set(ReactionOptions.RULES_TOPIC, rulesTopic);
         config.set(ReactionOptions.MATCHES_TOPIC, prefix + ".matches");
         config.set(ReactionOptions.ACTIONS_TOPIC, prefix + ".actions");
         config.set(ReactionOptions.DLQ_TOPIC, DLQ);
+        config.set(ReactionOptions.RULE_STATUS_TOPIC, STATUS);
         config.set(ReactionOptions.GROUP_ID, prefix + "-reaction");
         config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, prefix + "-" + UUID.randomUUID());
         return config;
@@ -332,7 +543,9 @@ class ReactionJobITCase {
     private static JobClient start(
             Configuration config, String savepoint, Duration bound, Duration idleness)
             throws Exception {
-        Configuration env = new Configuration(config);
+        Configuration env = JobEnvironment.configure(new Configuration(config));
+        env.set(ReactionOptions.OUT_OF_ORDERNESS, bound);
+        env.set(ReactionOptions.IDLENESS, idleness);
         if (savepoint != null) {
             env.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
@@ -347,14 +560,7 @@ class ReactionJobITCase {
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RawRecordDeserializer())
                         .build();
-        new ReactionJob(
-                        source,
-                        ReactionJob.ruleSource(config),
-                        ReactionJob.matchSink(config),
-                        ReactionJob.actionSink(config),
-                        KafkaEndpoints.deadLetterSink(config))
-                .withWatermarks(bound, idleness)
-                .build(e);
+        ReactionJob.withEvents(ReactionSettings.from(env), source).build(e);
         return e.executeAsync("reaction-savepoint");
     }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.jobs.common.DeadLetter;
+import io.causality.jobs.common.DeadLetters;
+import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.RawRecord;
 import io.causality.rules.json.DeployedRule;
+import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.Parser;
 import io.causality.schemas.EventJson;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +27,22 @@ import org.junit.jupiter.api.Test;
 class RuleEvaluatorTest {
     private static final Instant DEPLOYED = Instant.parse("2026-11-22T12:00:00Z");
 
-    private BroadcastOperatorTestHarness<RawRecord, RuleUpdate, RuleMatch> harness;
+    private static final RuleLimits LIMITS =
+            new RuleLimits(
+                    3, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1), 100);
+
+    private BroadcastOperatorTestHarness<EventRecord, RuleUpdate, RuleMatch> harness;
     private long offset;
 
     @BeforeEach
     void open() throws Exception {
-        harness = newHarness();
+        harness = newHarness(RulesTopicEnd.none());
     }
 
-    private static BroadcastOperatorTestHarness<RawRecord, RuleUpdate, RuleMatch> newHarness()
-            throws Exception {
+    private static BroadcastOperatorTestHarness<EventRecord, RuleUpdate, RuleMatch> newHarness(
+            RulesTopicEnd end) throws Exception {
         return ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
-                new RuleEvaluator(), RuleEvaluator.RULES);
+                new RuleEvaluator(LIMITS, end), RuleEvaluator.RULES, RuleEvaluator.RULES_READ);
     }
 
     @AfterEach
@@ -46,7 +53,8 @@ class RuleEvaluatorTest {
     private static RuleUpdate deploy(String text, int version) throws Exception {
         var rule = Parser.parse("t", text).rules().get(0);
         var json = new DeployedRule(rule, version, DEPLOYED, "t:1").toJson().toString();
-        return new RuleUpdate(rule.name(), json.getBytes(StandardCharsets.UTF_8), 0, version);
+        return new RuleUpdate(
+                rule.name(), json.getBytes(StandardCharsets.UTF_8), "causality.rules", 0, version);
     }
 
     private void rule(RuleUpdate u) throws Exception {
@@ -66,14 +74,24 @@ class RuleEvaluatorTest {
                 + ",\"currency\":\"EUR\"}}";
     }
 
+    /** An event as the reader makes it; the envelope fields read from the JSON. */
     private void event(String json) throws Exception {
+        JsonNode e = EventJson.mapper().readTree(json);
         harness.processElement(
                 new StreamRecord<>(
-                        new RawRecord(
-                                "causality.events",
-                                0,
-                                offset++,
-                                json.getBytes(StandardCharsets.UTF_8))));
+                        new EventRecord(
+                                e.path("app_id").asText(),
+                                e.path("event_id").asText(),
+                                e.path("type").asText(),
+                                e.path("name").asText(null),
+                                Instant.parse(e.path("timestamp").asText("2026-11-22T12:01:00Z"))
+                                        .toEpochMilli(),
+                                json.getBytes(StandardCharsets.UTF_8),
+                                new RawRecord(
+                                        "causality.events",
+                                        0,
+                                        offset++,
+                                        json.getBytes(StandardCharsets.UTF_8)))));
     }
 
     private List<RuleMatch> matches() {
@@ -81,7 +99,7 @@ class RuleEvaluatorTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        var q = harness.getSideOutput(RuleEvaluator.DEAD_LETTERS);
+        var q = harness.getSideOutput(DeadLetters.TAG);
         List<DeadLetter> out = new ArrayList<>();
         if (q != null) {
             q.forEach(r -> out.add(r.getValue()));
@@ -125,7 +143,7 @@ class RuleEvaluatorTest {
         event(purchase("e5", "shop", 100));
         assertThat(matches()).extracting(x -> x.version).containsExactly(2);
 
-        rule(new RuleUpdate("big", null, 0, 99));
+        rule(new RuleUpdate("big", null, "causality.rules", 0, 99));
         event(purchase("e6", "shop", 900));
         assertThat(matches()).isEmpty();
         assertThat(deadLetters()).isEmpty();
@@ -146,7 +164,13 @@ class RuleEvaluatorTest {
     @Test
     void aBadRuleRecordIsRefusedAndTheRuleThatRanKeepsRunning() throws Exception {
         rule(deploy(BIG, 1));
-        rule(new RuleUpdate("big", "{\"version\": 2}".getBytes(StandardCharsets.UTF_8), 0, 7));
+        rule(
+                new RuleUpdate(
+                        "big",
+                        "{\"version\": 2}".getBytes(StandardCharsets.UTF_8),
+                        "causality.rules",
+                        0,
+                        7));
         // Valid JSON, but an unknown type: the validator in the job refuses it too.
         rule(deploy(BIG.replace("on purchase_complete", "on purchase_completed"), 3));
         event(purchase("e1", "shop", 900));
@@ -163,21 +187,149 @@ class RuleEvaluatorTest {
     void unreadableEventsAndEvaluationErrorsGoToTheDeadLetterTopicWithTheRule() throws Exception {
         rule(
                 deploy(
-                        "rule \"slow\" on any where $.properties.s matches \"(.*a){12}x\" then emit \"t\" end",
+                        "rule \"long\" on any where $.properties.s matches \"(.*a){12}x\" then emit \"t\" end",
                         1));
-        event("not json");
-        event("{\"type\": \"app_open\"}");
         event(
-                "{\"event_id\":\"e9\",\"app_id\":\"shop\",\"type\":\"app_open\",\"properties\":{\"s\":\""
+                "{\"event_id\":\"e8\",\"app_id\":\"shop\",\"type\":\"app_open\",\"properties\":{\"s\":\""
                         + "a".repeat(80)
                         + "\"}}");
+        event(
+                "{\"event_id\":\"e9\",\"app_id\":\"shop\",\"type\":\"app_open\",\"properties\":{\"s\":\""
+                        + "a".repeat(70_000)
+                        + "\"}}");
         assertThat(matches()).isEmpty();
-        assertThat(deadLetters())
+        List<DeadLetter> dead = deadLetters();
+        assertThat(dead)
                 .extracting(d -> d.reason)
                 .containsExactly(
-                        "not JSON: JsonParseException",
-                        "not an event: app_id, type and event_id must be strings",
-                        "rule slow v1 on event e9: regular expression exceeded its step budget on an input of 80 characters");
+                        "rule long v1 on event e9: input of 70000 characters is too long for"
+                                + " matches (at most 65536)");
+        assertThat(dead.get(0).rule).isEqualTo("long");
+        assertThat(dead.get(0).ruleVersion).isEqualTo(1);
+        assertThat(dead.get(0).eventId).isEqualTo("e9");
+        assertThat(dead.get(0).topic).isEqualTo("causality.events");
+    }
+
+    /**
+     * One tenant's rule that keeps failing is suspended after more errors than the limit within the
+     * window: it is no longer evaluated (so no more dead letters), its status says why, the other
+     * rules go on, and the next deploy of it runs again.
+     */
+    @Test
+    void aRuleThatKeepsFailingIsSuspendedUntilItsNextDeploy() throws Exception {
+        String failing =
+                "rule \"ua\" on app_open where $.context.user_agent matches \"bot\" then emit \"t\" end";
+        rule(deploy(failing, 1));
+        rule(deploy(BIG, 1));
+        String huge = "x".repeat(70_000);
+        for (int i = 0; i < 6; i++) {
+            event(appOpen("h" + i, huge));
+            event(purchase("p" + i, "shop", 900));
+        }
+        assertThat(matches()).extracting(m -> m.rule).containsOnly("big").hasSize(6);
+        // Limit 3: the fourth error suspends; after that the rule is not evaluated at all.
+        assertThat(deadLetters())
+                .extracting(d -> d.eventId)
+                .containsExactly("h0", "h1", "h2", "h3");
+        List<RuleStatus> statuses = statuses();
+        assertThat(statuses).hasSize(1);
+        assertThat(statuses.get(0).state()).isEqualTo(RuleStatus.State.SUSPENDED);
+        assertThat(statuses.get(0).rule()).isEqualTo("ua");
+        assertThat(statuses.get(0).version()).isEqualTo(1);
+        assertThat(statuses.get(0).reason()).contains("too long for matches");
+
+        // Suspended across a restore, too.
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = restored(snapshot);
+        event(appOpen("h9", huge));
+        event(appOpen("bot-1", "a bot"));
+        assertThat(matches()).isEmpty();
+        assertThat(deadLetters()).isEmpty();
+
+        // A new version runs.
+        rule(deploy(failing, 2));
+        event(appOpen("bot-2", "a bot"));
+        assertThat(matches())
+                .extracting(m -> m.rule + ":" + m.eventIds[0])
+                .containsExactly("ua:bot-2");
+    }
+
+    /**
+     * A savepoint holds a rule that this version of the job refuses (here: a regex with a
+     * backreference, which the linear-time engine cannot run). The job does not fail: the rule does
+     * not run, its status says why, and the other rules run.
+     */
+    @Test
+    void aStoredRuleTheNewValidatorRefusesDoesNotRunAndSaysWhy() throws Exception {
+        rule(deploy(BIG, 1));
+        // As an older job would have stored it: straight into the broadcast state.
+        String refused =
+                new DeployedRule(
+                                Parser.parse(
+                                                "t",
+                                                "rule \"old\" on app_open where $.user_id matches \"a\" then emit \"t\" end")
+                                        .rules()
+                                        .get(0),
+                                3,
+                                DEPLOYED,
+                                "t:1")
+                        .toJson()
+                        .toString()
+                        .replace("\"value\":\"a\"", "\"value\":\"(a)\\\\1\"");
+        harness.getOperator()
+                .getOperatorStateBackend()
+                .getBroadcastState(RuleEvaluator.RULES)
+                .put("old", refused);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = restored(snapshot);
+        event(purchase("e1", "shop", 900));
+        event(appOpen("a1", "x"));
+        assertThat(matches()).extracting(m -> m.rule).containsExactly("big");
+        List<RuleStatus> statuses = statuses();
+        assertThat(statuses).hasSize(1);
+        assertThat(statuses.get(0).state()).isEqualTo(RuleStatus.State.REFUSED);
+        assertThat(statuses.get(0).version()).isEqualTo(3);
+        assertThat(statuses.get(0).reason()).contains("backreferences");
+    }
+
+    private BroadcastOperatorTestHarness<EventRecord, RuleUpdate, RuleMatch> restored(
+            OperatorSubtaskState snapshot) throws Exception {
+        var h =
+                new BroadcastOperatorTestHarness<EventRecord, RuleUpdate, RuleMatch>(
+                        new org.apache.flink.streaming.api.operators.co
+                                .CoBroadcastWithNonKeyedOperator<>(
+                                new RuleEvaluator(LIMITS, RulesTopicEnd.none()),
+                                List.of(RuleEvaluator.RULES, RuleEvaluator.RULES_READ)),
+                        1,
+                        1,
+                        0);
+        h.setup();
+        h.initializeState(snapshot);
+        h.open();
+        return h;
+    }
+
+    private static String appOpen(String id, String userAgent) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\"shop\",\"type\":\"app_open\",\"user_id\":\"u\","
+                + "\"timestamp\":\"2026-11-22T12:01:00Z\",\"context\":{\"user_agent\":\""
+                + userAgent
+                + "\"}}";
+    }
+
+    private List<RuleStatus> statuses() throws Exception {
+        var q = harness.getSideOutput(RuleStatusRecord.TAG);
+        List<RuleStatus> out = new ArrayList<>();
+        if (q != null) {
+            for (var r : q) {
+                out.add(RuleStatus.fromJson(EventJson.mapper().readTree(r.getValue().json)));
+            }
+            q.clear();
+        }
+        return out;
     }
 
     @Test
@@ -191,7 +343,8 @@ class RuleEvaluatorTest {
                 new BroadcastOperatorTestHarness<>(
                         new org.apache.flink.streaming.api.operators.co
                                 .CoBroadcastWithNonKeyedOperator<>(
-                                new RuleEvaluator(), List.of(RuleEvaluator.RULES)),
+                                new RuleEvaluator(LIMITS, RulesTopicEnd.none()),
+                                List.of(RuleEvaluator.RULES, RuleEvaluator.RULES_READ)),
                         1,
                         1,
                         0);
@@ -200,5 +353,26 @@ class RuleEvaluatorTest {
         harness.open();
         event(purchase("e1", "shop", 900));
         assertThat(matches()).extracting(x -> x.version).containsExactly(4);
+    }
+
+    /**
+     * At start the rules topic holds a rule deployed before the first event was sent; the rules and
+     * the events come by separate sources, so the event may reach the evaluator first. It is held
+     * until the rules read at start are in, then evaluated against them.
+     */
+    @Test
+    void anEventReadBeforeTheRulesTopicIsHeldUntilTheRulesAreIn() throws Exception {
+        harness.close();
+        // The topic ended at offset 7 (of partition 0) when the job started.
+        harness = newHarness(() -> java.util.Map.of(0, 7L));
+        event(purchase("e1", "shop", 900));
+        rule(deploy(BIG, 3)); // offset 3
+        assertThat(matches()).as("offset 7 is not applied yet").isEmpty();
+        rule(deploy(BIG.replace(">= 500", ">= 50"), 7)); // offset 7: read to the end
+        assertThat(matches())
+                .extracting(m -> m.eventIds[0] + " v" + m.version)
+                .containsExactly("e1 v7");
+        event(purchase("e2", "shop", 900));
+        assertThat(matches()).extracting(m -> m.eventIds[0]).containsExactly("e2");
     }
 }

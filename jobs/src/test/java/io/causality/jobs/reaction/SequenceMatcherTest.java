@@ -29,17 +29,26 @@ class SequenceMatcherTest {
 
     private KeyedBroadcastOperatorTestHarness<String, SequenceInput, RuleUpdate, RuleMatch> harness;
 
+    private static final RuleLimits LIMITS =
+            new RuleLimits(2, Duration.ofMinutes(1), Duration.ofSeconds(10), 100);
+
     @BeforeEach
     void open() throws Exception {
-        harness =
+        harness = harness(SequenceInput::partitionKey);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, SequenceInput, RuleUpdate, RuleMatch>
+            harness(org.apache.flink.api.java.functions.KeySelector<SequenceInput, String> key)
+                    throws Exception {
+        var h =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new SequenceMatcher(),
-                        SequenceInput::partitionKey,
+                        new SequenceMatcher(LIMITS),
+                        key,
                         Types.STRING,
-                        RuleEvaluator.RULES);
-        // The rules stream carries no event time: in the job its source emits the final
-        // watermark so that the events' watermark alone moves the operator's clock.
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
+                        RuleEvaluator.RULES,
+                        RuleEvaluator.RULES_READ);
+        h.processBroadcastWatermark(Long.MAX_VALUE);
+        return h;
     }
 
     @AfterEach
@@ -53,11 +62,16 @@ class SequenceMatcherTest {
         harness.processBroadcastElement(
                 new StreamRecord<>(
                         new RuleUpdate(
-                                rule.name(), json.getBytes(StandardCharsets.UTF_8), 0, version)));
+                                rule.name(),
+                                json.getBytes(StandardCharsets.UTF_8),
+                                "causality.rules",
+                                0,
+                                version)));
     }
 
     private void delete(String name) throws Exception {
-        harness.processBroadcastElement(new StreamRecord<>(new RuleUpdate(name, null, 0, 0)));
+        harness.processBroadcastElement(
+                new StreamRecord<>(new RuleUpdate(name, null, "causality.rules", 0, 0)));
     }
 
     /** An event of the given type by user, at T0 plus the offset, into the rule's matcher. */
@@ -70,23 +84,49 @@ class SequenceMatcherTest {
             Duration at,
             String props)
             throws Exception {
+        event(rule, version, "shop", id, type, user, at, props);
+    }
+
+    /** The same, of the given app. */
+    private void event(
+            String rule,
+            int version,
+            String app,
+            String id,
+            String type,
+            String user,
+            Duration at,
+            String props)
+            throws Exception {
         Instant t = T0.plus(at);
-        String json =
-                "{\"event_id\":\""
-                        + id
-                        + "\",\"app_id\":\"shop\",\"type\":\""
-                        + type
-                        + "\",\"user_id\":\""
-                        + user
-                        + "\",\"timestamp\":\""
-                        + t
-                        + "\",\"properties\":"
-                        + props
-                        + "}";
         harness.processElement(
                 new StreamRecord<>(
-                        new SequenceInput(rule, version, user, "shop", json, t.toEpochMilli()),
+                        new SequenceInput(
+                                rule,
+                                version,
+                                user,
+                                app,
+                                id,
+                                json(app, id, type, user, t, props),
+                                t.toEpochMilli()),
                         t.toEpochMilli()));
+    }
+
+    private static String json(
+            String app, String id, String type, String user, Instant t, String props) {
+        return "{\"event_id\":\""
+                + id
+                + "\",\"app_id\":\""
+                + app
+                + "\",\"type\":\""
+                + type
+                + "\",\"user_id\":\""
+                + user
+                + "\",\"timestamp\":\""
+                + t
+                + "\",\"properties\":"
+                + props
+                + "}";
     }
 
     /** Keyed state entries of every key (the shared buffer's included). */
@@ -138,6 +178,7 @@ class SequenceMatcherTest {
 
         watermark(Duration.ofMinutes(32));
         List<RuleMatch> found = matches();
+        watermark(Duration.ofMinutes(45)); // past the window of every event: ids forgotten
         assertThat(found).hasSize(1);
         RuleMatch m = found.get(0);
         assertThat(m.key).isEqualTo("u1");
@@ -236,5 +277,150 @@ class SequenceMatcherTest {
         watermark(Duration.ofHours(3));
         assertThat(matches()).isEmpty();
         assertThat(stateEntries()).as("a deleted rule leaves no state").isZero();
+    }
+
+    /**
+     * The evaluator and the matcher each get their own copy of a rule from the broadcast; an event
+     * the evaluator routed under a rule the matcher has not received yet waits for it (bounded)
+     * instead of being dropped.
+     */
+    @Test
+    void anEventRoutedBeforeTheMatchersCopyOfTheRuleArrivedWaitsForIt() throws Exception {
+        String rule =
+                "rule \"two\" sequence by $.user_id within 1h cart_add followed by checkout_start then emit \"t\" end";
+        event("two", 1, "c1", "cart_add", "u1", Duration.ZERO, "{\"product_id\":\"p\"}");
+        deploy(rule, 1);
+        harness.setProcessingTime(harness.getProcessingTime() + 2_000);
+        event("two", 1, "k1", "checkout_start", "u1", Duration.ofMinutes(5), "{}");
+        watermark(Duration.ofMinutes(6));
+        assertThat(matches())
+                .extracting(m -> String.join(",", m.eventIds))
+                .containsExactly("c1,k1");
+    }
+
+    /**
+     * A client's retry or a replay of the dead-letter topic days later carries the same event id;
+     * within the rule's window it counts once, however long after the first copy it comes (the
+     * job's own deduplication forgets ids after a day; windows last up to 31).
+     */
+    @Test
+    void aRepeatedEventCountsOnceWithinTheWindow() throws Exception {
+        deploy(
+                "rule \"three\" sequence by $.user_id within 7d 3 times login_failed then emit \"t\" end",
+                1);
+        event("three", 1, "l1", "login_failed", "u1", Duration.ZERO, "{}");
+        event("three", 1, "l2", "login_failed", "u1", Duration.ofHours(1), "{}");
+        // Two days later (by the wall clock) the same two events again.
+        event("three", 1, "l1", "login_failed", "u1", Duration.ZERO, "{}");
+        event("three", 1, "l2", "login_failed", "u1", Duration.ofHours(1), "{}");
+        watermark(Duration.ofHours(2));
+        assertThat(matches()).as("two distinct events are not three").isEmpty();
+        event("three", 1, "l3", "login_failed", "u1", Duration.ofHours(3), "{}");
+        watermark(Duration.ofHours(4));
+        assertThat(matches())
+                .extracting(m -> String.join(",", m.eventIds))
+                .containsExactly("l1,l2,l3");
+    }
+
+    /** A rule without {@code for app} runs per app: the same user id in two apps is two users. */
+    @Test
+    void aSequenceNeverSpansTwoApps() throws Exception {
+        deploy(
+                "rule \"convert\" sequence by $.user_id within 1h user_signup followed by purchase_complete then emit \"g\" end",
+                1);
+        event("convert", 1, "news", "s1", "user_signup", "u1", Duration.ZERO, "{}");
+        event(
+                "convert",
+                1,
+                "shop",
+                "p1",
+                "purchase_complete",
+                "u1",
+                Duration.ofMinutes(1),
+                "{\"order_id\":\"o\",\"total\":5}");
+        event("convert", 1, "shop", "s2", "user_signup", "u1", Duration.ofMinutes(2), "{}");
+        event(
+                "convert",
+                1,
+                "shop",
+                "p2",
+                "purchase_complete",
+                "u1",
+                Duration.ofMinutes(3),
+                "{\"order_id\":\"o\",\"total\":5}");
+        watermark(Duration.ofMinutes(5));
+        assertThat(matches())
+                .extracting(m -> m.appId + ":" + String.join(",", m.eventIds))
+                .containsExactly("shop:s2,p2");
+    }
+
+    /**
+     * A step's condition that fails on an event (here: an input beyond what matches searches) makes
+     * the event not fit that step, as a dead letter with the rule and event; the job goes on, and
+     * the rule is suspended once it keeps failing. Before, the exception escaped from the NFA in a
+     * timer and the job restarted on it forever.
+     */
+    @Test
+    void aFailingStepConditionIsADeadLetterAndTheRuleIsSuspendedWhenItKeepsFailing()
+            throws Exception {
+        deploy(
+                "rule \"ua\" sequence by $.user_id within 1h any where $.properties.ua matches \"bot\""
+                        + " followed by app_background then emit \"t\" end",
+                1);
+        String huge = "{\"ua\":\"" + "x".repeat(70_000) + "\"}";
+        event("ua", 1, "h1", "app_open", "u1", Duration.ZERO, huge);
+        event("ua", 1, "b1", "app_open", "u2", Duration.ofSeconds(1), "{\"ua\":\"a bot\"}");
+        event("ua", 1, "b2", "app_background", "u2", Duration.ofSeconds(2), "{}");
+        watermark(Duration.ofSeconds(3));
+        assertThat(matches())
+                .extracting(m -> String.join(",", m.eventIds))
+                .containsExactly("b1,b2");
+        assertThat(deadLetters())
+                .extracting(d -> d.rule + " v" + d.ruleVersion + " " + d.eventId)
+                .containsExactly("ua v1 h1");
+        // Limit 2: the third failure suspends the rule here.
+        event("ua", 1, "h2", "app_open", "u3", Duration.ofSeconds(4), huge);
+        event("ua", 1, "h3", "app_open", "u4", Duration.ofSeconds(5), huge);
+        watermark(Duration.ofSeconds(6));
+        assertThat(deadLetters()).extracting(d -> d.eventId).containsExactly("h2", "h3");
+        assertThat(harness.getSideOutput(RuleStatusRecord.TAG))
+                .extracting(r -> r.getValue().rule)
+                .containsExactly("ua");
+    }
+
+    /**
+     * Partial matches from a savepoint of the version that keyed sequences by (rule, key): they may
+     * mix apps, so they are dropped at their key's first timer, and their state goes to zero.
+     */
+    @Test
+    void stateKeyedWithoutTheAppIsDroppedAtItsFirstTimer() throws Exception {
+        harness.close();
+        harness = harness(in -> in.rule + SequenceInput.SEPARATOR + in.key);
+        deploy(
+                "rule \"convert\" sequence by $.user_id within 1h user_signup followed by purchase_complete then emit \"g\" end",
+                1);
+        event("convert", 1, "news", "s1", "user_signup", "u1", Duration.ZERO, "{}");
+        event(
+                "convert",
+                1,
+                "shop",
+                "p1",
+                "purchase_complete",
+                "u1",
+                Duration.ofMinutes(1),
+                "{\"order_id\":\"o\",\"total\":5}");
+        watermark(Duration.ofMinutes(2));
+        assertThat(matches()).isEmpty();
+        assertThat(stateEntries()).isZero();
+    }
+
+    private List<io.causality.jobs.common.DeadLetter> deadLetters() {
+        var q = harness.getSideOutput(io.causality.jobs.common.DeadLetters.TAG);
+        List<io.causality.jobs.common.DeadLetter> out = new java.util.ArrayList<>();
+        if (q != null) {
+            q.forEach(r -> out.add(r.getValue()));
+            q.clear();
+        }
+        return out;
     }
 }

@@ -2,14 +2,17 @@ package io.causality.jobs.upgrade;
 
 import static org.awaitility.Awaitility.await;
 
+import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.RawRecordDeserializer;
 import io.causality.jobs.common.TestKafka;
 import io.causality.jobs.reaction.ReactionJob;
 import io.causality.jobs.reaction.ReactionOptions;
+import io.causality.jobs.reaction.ReactionSettings;
 import io.causality.jobs.warehouse.WarehouseJob;
 import io.causality.jobs.warehouse.WarehouseOptions;
+import io.causality.jobs.warehouse.WarehouseSettings;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.parse.Parser;
 import io.causality.stack.KafkaBroker;
@@ -27,8 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -56,6 +57,7 @@ class SavepointFixtureWriter {
     static final String DLQ = "fx.dlq";
     static final String MATCHES = "fx.matches";
     static final String ACTIONS = "fx.actions";
+    static final String STATUS = "fx.status";
 
     @Test
     void writeFixtures() throws Exception {
@@ -72,7 +74,8 @@ class SavepointFixtureWriter {
                                         .configs(Map.of("cleanup.policy", "compact")),
                                 new NewTopic(DLQ, 1, (short) 1),
                                 new NewTopic(MATCHES, 1, (short) 1),
-                                new NewTopic(ACTIONS, 1, (short) 1)));
+                                new NewTopic(ACTIONS, 1, (short) 1),
+                                new NewTopic(STATUS, 1, (short) 1)));
         try {
             List<String> events = events();
             produce(kafka, events);
@@ -192,9 +195,9 @@ class SavepointFixtureWriter {
     }
 
     private static StreamExecutionEnvironment env() {
-        Configuration flink = new Configuration();
-        flink.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        JobEnvironment.configure(new Configuration()));
         env.setParallelism(1);
         env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
         return env;
@@ -215,16 +218,15 @@ class SavepointFixtureWriter {
         Configuration config = new Configuration();
         config.set(WarehouseOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         config.set(WarehouseOptions.DLQ_TOPIC, DLQ);
+        config.set(WarehouseOptions.COMPACTION_CHECKPOINTS, 1);
+        WarehouseSettings settings =
+                WarehouseSettings.forLake(work.resolve("lake").toUri().toString(), config);
         StreamExecutionEnvironment env = env();
         new WarehouseJob(
+                        settings,
                         source(kafka, "fx-warehouse"),
-                        WarehouseJob.lakeSink(
-                                work.resolve("lake").toUri().toString(),
-                                "SNAPPY",
-                                MemorySize.ofMebiBytes(128),
-                                1),
-                        WarehouseJob.deadLetterSink(config),
-                        config)
+                        WarehouseJob.lakeSink(settings),
+                        KafkaEndpoints.deadLetterSink(settings.kafka()))
                 .build(env);
         JobClient job = env.executeAsync("fixture-warehouse");
         // Everything compacted and committed, and a few more checkpoints, so that the savepoint
@@ -254,15 +256,12 @@ class SavepointFixtureWriter {
         config.set(ReactionOptions.MATCHES_TOPIC, MATCHES);
         config.set(ReactionOptions.ACTIONS_TOPIC, ACTIONS);
         config.set(ReactionOptions.DLQ_TOPIC, DLQ);
+        config.set(ReactionOptions.RULE_STATUS_TOPIC, STATUS);
         config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, "fx-reaction");
+        config.set(ReactionOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+        config.set(ReactionOptions.IDLENESS, Duration.ofMinutes(5));
         StreamExecutionEnvironment env = env();
-        new ReactionJob(
-                        source(kafka, "fx-reaction"),
-                        ReactionJob.ruleSource(config),
-                        ReactionJob.matchSink(config),
-                        ReactionJob.actionSink(config),
-                        KafkaEndpoints.deadLetterSink(config))
-                .withWatermarks(Duration.ofSeconds(1), Duration.ofMinutes(5))
+        ReactionJob.withEvents(ReactionSettings.from(config), source(kafka, "fx-reaction"))
                 .build(env);
         JobClient job = env.executeAsync("fixture-reaction");
         // The rules may come after the first events; then the events are sent again (the job

@@ -1,5 +1,7 @@
 package io.causality.jobs.warehouse;
 
+import io.causality.jobs.common.EventReader;
+import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,11 +39,11 @@ final class Events {
 
     /** n purchases of app "shop", one second apart, as the parser makes them into lake rows. */
     static List<LakeRow> rows(int n) throws Exception {
-        OneInputStreamOperatorTestHarness<RawRecord, LakeRow> parser =
+        OneInputStreamOperatorTestHarness<EventRecord, LakeRow> parser =
                 ProcessFunctionTestHarnesses.forProcessFunction(new EventParser());
         for (int i = 0; i < n; i++) {
             String id = String.format("0190f8a2-7b7e-7c1a-9f00-%012d", i);
-            parser.processElement(raw(purchase(id, "shop", T0.plusSeconds(i), i + 0.5)), 0);
+            parser.processElement(record(purchase(id, "shop", T0.plusSeconds(i), i + 0.5)), 0);
         }
         return parser.extractOutputValues();
     }
@@ -59,6 +61,11 @@ final class Events {
             }
             writer.finish();
         }
+    }
+
+    /** An event as the job's first step reads it. */
+    static EventRecord record(String json) throws EventReader.NotAnEvent {
+        return EventReader.read(raw(json));
     }
 
     static RawRecord raw(String json) {

@@ -3,7 +3,9 @@ package io.causality.jobs.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.causality.jobs.common.DeadLetterSerializer;
+import io.causality.contracts.DeadLetterHeaders;
+import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecordDeserializer;
 import io.causality.jobs.common.TestKafka;
 import io.causality.schemas.lake.LakeSchema;
@@ -31,8 +33,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -121,8 +121,7 @@ class WarehouseJobITCase {
         // Phase 1: events, some sent twice (client retries), and records that are not events.
         produce(events(0, 400, expected), 50, 3);
 
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
+        Configuration config = JobEnvironment.configure(new Configuration());
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         config.set(
@@ -140,12 +139,13 @@ class WarehouseJobITCase {
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RawRecordDeserializer())
                         .build();
+        config.set(WarehouseOptions.COMPACTION_CHECKPOINTS, 3);
+        WarehouseSettings settings = WarehouseSettings.forLake(lake.toUri().toString(), config);
         new WarehouseJob(
+                        settings,
                         source,
-                        WarehouseJob.lakeSink(
-                                lake.toUri().toString(), "SNAPPY", MemorySize.ofMebiBytes(128), 3),
-                        WarehouseJob.deadLetterSink(config),
-                        config)
+                        WarehouseJob.lakeSink(settings),
+                        KafkaEndpoints.deadLetterSink(settings.kafka()))
                 .withStepBeforeLake(new FailOnceAfterCheckpoint())
                 .build(env);
         JobClient job = env.executeAsync("warehouse-exactly-once");
@@ -194,6 +194,86 @@ class WarehouseJobITCase {
         assertThat(deadLetters).as("the five unreadable records, by source offset").hasSize(5);
         assertThat(deadLetters.values()).allSatisfy(reason -> assertThat(reason).isNotBlank());
         assertThat(job.getJobID()).isInstanceOf(JobID.class);
+    }
+
+    /**
+     * An event id is an app's own: the same id sent by two apps is two events, and both are in the
+     * lake (deduplication keyed by id alone once let one tenant's event suppress another's).
+     */
+    @Test
+    void theSameEventIdFromTwoAppsIsStoredForEach() throws Exception {
+        String topic = "it.tenants";
+        kafka.createTopics(List.of(new NewTopic(topic, 1, (short) 1)));
+        Path lake =
+                Path.of("target", "it", "lake-" + UUID.randomUUID().toString().substring(0, 8))
+                        .toAbsolutePath();
+        String shared = UUID.randomUUID().toString();
+        String retried = UUID.randomUUID().toString();
+        List<String> sent =
+                List.of(
+                        Events.purchase(shared, "shop", BASE, 1),
+                        Events.purchase(shared, "news", BASE, 2),
+                        Events.purchase(retried, "news", BASE, 3),
+                        Events.purchase(retried, "news", BASE, 3));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (String e : sent) {
+                producer.send(new ProducerRecord<>(topic, e.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        Configuration config = JobEnvironment.configure(new Configuration());
+        config.set(WarehouseOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(WarehouseOptions.DLQ_TOPIC, DLQ);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
+        config.set(WarehouseOptions.COMPACTION_CHECKPOINTS, 1);
+        WarehouseSettings settings = WarehouseSettings.forLake(lake.toUri().toString(), config);
+        new WarehouseJob(
+                        settings,
+                        KafkaSource.<io.causality.jobs.common.RawRecord>builder()
+                                .setBootstrapServers(kafka.bootstrapServers())
+                                .setTopics(topic)
+                                .setGroupId("it-tenants")
+                                .setStartingOffsets(OffsetsInitializer.earliest())
+                                .setDeserializer(new RawRecordDeserializer())
+                                .build(),
+                        WarehouseJob.lakeSink(settings),
+                        KafkaEndpoints.deadLetterSink(settings.kafka()))
+                .build(env);
+        JobClient job = env.executeAsync("warehouse-tenants");
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> lakePartitions(lake).size() >= 2);
+            // A little longer than it takes: the same id of the other app would be there by now.
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> lakeEventIds(lake).size() >= 3);
+            assertThat(lakeEventIds(lake)).containsExactlyInAnyOrder(shared, shared, retried);
+            assertThat(lakeAppsOf(lake, shared))
+                    .containsExactlyInAnyOrder("app_id=shop", "app_id=news");
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> lakeAppsOf(Path lake, String eventId) throws IOException {
+        List<String> apps = new ArrayList<>();
+        for (Path f : committedFiles(lake)) {
+            try (ParquetReader<GenericRecord> reader =
+                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
+                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+                    if (r.get("event_id").toString().equals(eventId)) {
+                        apps.add(f.getParent().getParent().getParent().getFileName().toString());
+                    }
+                }
+            }
+        }
+        return apps;
     }
 
     private static List<String> events(int from, int count, Map<String, Instant> expected) {
@@ -297,10 +377,10 @@ class WarehouseJobITCase {
                     seen.add(r.offset());
                     out.put(
                             new String(
-                                    r.headers().lastHeader(DeadLetterSerializer.SOURCE).value(),
+                                    r.headers().lastHeader(DeadLetterHeaders.SOURCE).value(),
                                     StandardCharsets.UTF_8),
                             new String(
-                                    r.headers().lastHeader(DeadLetterSerializer.REASON).value(),
+                                    r.headers().lastHeader(DeadLetterHeaders.REASON).value(),
                                     StandardCharsets.UTF_8));
                 }
             }

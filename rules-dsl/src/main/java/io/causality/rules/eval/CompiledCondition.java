@@ -1,16 +1,17 @@
 package io.causality.rules.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
 import io.causality.rules.Condition;
 import io.causality.rules.Operator;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
- * A condition made ready to test events: paths compiled once, regular expressions compiled once and
- * guarded. Testing never throws for data it does not expect: a missing field or a value of another
- * type than the literal makes a comparison false (so {@code $.total != "x"} is false for a number).
- * Only a guard trip (see {@link SafeRegex}) throws {@link RuleEvaluationException}.
+ * A condition made ready to test events: paths compiled once, regular expressions compiled once in
+ * a linear-time engine. Testing never throws for data it does not expect: a missing field or a
+ * value of another type than the literal makes a comparison false (so {@code $.total != "x"} is
+ * false for a number). Only an input beyond what {@code matches} searches (see {@link SafeRegex})
+ * throws {@link RuleEvaluationException}; the job counts that as an evaluation error.
  *
  * <p>A path that finds several values (wildcards, filters) satisfies a comparison when any of them
  * does.

@@ -81,6 +81,7 @@ public final class EventPath {
      */
     EventPath(String text, boolean walk) {
         this.text = text;
+        refuseRegexFilter(text);
         // Jayway parses and checks every path, so a path it refuses is refused here too.
         this.path = JsonPath.compile(text);
         this.definite = path.isDefinite();
@@ -89,6 +90,33 @@ public final class EventPath {
                 steps != null && steps.stream().noneMatch(PathSteps.Step::wildcard)
                         ? steps.toArray(PathSteps.Step[]::new)
                         : null;
+    }
+
+    /**
+     * Jayway evaluates {@code =~} in a filter with Java's backtracking engine, unguarded, so a path
+     * may not hold one; {@code matches} on the filtered values does the same in RE2.
+     *
+     * @throws IllegalArgumentException for a filter with {@code =~} outside a quoted string
+     */
+    static void refuseRegexFilter(String text) {
+        char quote = 0;
+        for (int i = 0; i + 1 < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '=' && text.charAt(i + 1) == '~') {
+                throw new IllegalArgumentException(
+                        "a regular expression inside a path filter (=~) is not supported; select"
+                                + " the values with the path and test them with matches, e.g."
+                                + " $.items[*].name matches \"^a+$\"");
+            }
+        }
     }
 
     public String text() {

@@ -1,8 +1,8 @@
 package io.causality.stack.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.causality.contracts.Topics;
 import io.causality.schemas.EventJson;
-import io.causality.stack.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -3,11 +3,13 @@ package io.causality.stack.rules;
 import io.causality.rules.Rule;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleJson;
+import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.ParsedRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +21,8 @@ public record DeployPlan(List<Change> changes) {
     public enum Kind {
         CREATE,
         CHANGE,
+        /** Unchanged, but the jobs suspended or refused its version: deployed anew to run again. */
+        RESUME,
         UNCHANGED,
         DELETE
     }
@@ -30,6 +34,19 @@ public record DeployPlan(List<Change> changes) {
 
     public static DeployPlan of(
             List<ParsedRules> files, RuleTopic.State current, boolean prune, Instant now) {
+        return of(files, current, Map.of(), prune, now);
+    }
+
+    /**
+     * @param statuses what the jobs said about rules (suspended, refused): an unchanged rule whose
+     *     deployed version they stopped is published again with the next version, which resumes it
+     */
+    public static DeployPlan of(
+            List<ParsedRules> files,
+            RuleTopic.State current,
+            Map<String, RuleStatus> statuses,
+            boolean prune,
+            Instant now) {
         List<Change> changes = new ArrayList<>();
         Set<String> named = new HashSet<>();
         for (ParsedRules file : files) {
@@ -45,7 +62,18 @@ public record DeployPlan(List<Change> changes) {
                                     1,
                                     new DeployedRule(rule, 1, now, source)));
                 } else if (RuleJson.toJson(was.rule()).equals(RuleJson.toJson(rule))) {
-                    changes.add(new Change(Kind.UNCHANGED, rule.name(), was.version(), null));
+                    RuleStatus status = statuses.get(rule.name());
+                    if (status != null && status.version() == was.version()) {
+                        int v = was.version() + 1;
+                        changes.add(
+                                new Change(
+                                        Kind.RESUME,
+                                        rule.name(),
+                                        v,
+                                        new DeployedRule(rule, v, now, source)));
+                    } else {
+                        changes.add(new Change(Kind.UNCHANGED, rule.name(), was.version(), null));
+                    }
                 } else {
                     int v = was.version() + 1;
                     changes.add(

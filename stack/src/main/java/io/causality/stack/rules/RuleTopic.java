@@ -3,6 +3,7 @@ package io.causality.stack.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleJson;
+import io.causality.rules.json.RuleStatus;
 import io.causality.schemas.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,10 +32,63 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class RuleTopic {
     private final String bootstrapServers;
     private final String topic;
+    private final String statusTopic;
 
+    /** The rules topic, with the jobs' statuses on the default rule-status topic. */
     public RuleTopic(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, io.causality.contracts.Topics.RULE_STATUS);
+    }
+
+    public RuleTopic(String bootstrapServers, String topic, String statusTopic) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
+        this.statusTopic = statusTopic;
+    }
+
+    /**
+     * What the jobs last said about each rule (suspended or refused, with why), by rule; empty if
+     * they said nothing or the topic is not there. Statuses are written at least once and read as
+     * they are: the newest per rule wins.
+     */
+    public Map<String, RuleStatus> statuses(Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        Map<String, RuleStatus> out = new TreeMap<>();
+        Instant deadline = Instant.now().plus(timeout);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(statusTopic, timeout).stream()
+                            .map(i -> new TopicPartition(statusTopic, i.partition()))
+                            .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            while (parts.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))
+                    && Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null || r.value() == null) {
+                        continue;
+                    }
+                    try {
+                        out.put(
+                                r.key(),
+                                RuleStatus.fromJson(
+                                        io.causality.schemas.EventJson.mapper()
+                                                .readTree(r.value())));
+                    } catch (Exception notAStatus) {
+                        // Not written by a job; nothing to show for it.
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return Map.of();
+        }
+        return out;
     }
 
     /** What the topic holds now: deployed rules by name, and records that are not rules. */

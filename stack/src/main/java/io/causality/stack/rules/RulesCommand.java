@@ -3,6 +3,7 @@ package io.causality.stack.rules;
 import io.causality.rules.Action;
 import io.causality.rules.Rule;
 import io.causality.rules.json.DeployedRule;
+import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.Durations;
 import io.causality.rules.validate.Diagnostic;
 import io.causality.rules.validate.RuleValidator;
@@ -12,11 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** What {@code causality rules ...} does, apart from the command line parsing. */
 public final class RulesCommand {
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(10);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -59,10 +62,12 @@ public final class RulesCommand {
         if (loaded == null) {
             return 1;
         }
+        Map<String, RuleStatus> statuses = topic.statuses(STATUS_TIMEOUT);
         DeployPlan plan =
                 DeployPlan.of(
                         loaded.files(),
                         topic.read(KAFKA_TIMEOUT),
+                        statuses,
                         prune,
                         Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         if (!plan.toPublish().isEmpty() || !plan.tombstones().isEmpty()) {
@@ -80,6 +85,14 @@ public final class RulesCommand {
                                                         + (c.version() - 1)
                                                         + " are dropped)"
                                                 : "");
+                        case RESUME ->
+                                "resumed    v"
+                                        + c.version()
+                                        + " (v"
+                                        + (c.version() - 1)
+                                        + " was "
+                                        + statuses.get(c.name()).state().wireName()
+                                        + ")";
                         case UNCHANGED -> "unchanged  v" + c.version();
                         case DELETE -> "deleted    (was v" + c.version() + ")";
                     };
@@ -98,11 +111,17 @@ public final class RulesCommand {
 
     public int list(RuleTopic topic) {
         RuleTopic.State state = topic.read(KAFKA_TIMEOUT);
-        out.printf(
-                "%-32s %-8s %-25s %-40s %s%n", "RULE", "VERSION", "DEPLOYED", "TRIGGER", "ACTIONS");
+        Map<String, RuleStatus> statuses = topic.statuses(STATUS_TIMEOUT);
+        String format = "%-32s %-8s %-25s %-40s %-30s %s%n";
+        out.printf(format, "RULE", "VERSION", "DEPLOYED", "TRIGGER", "ACTIONS", "STATUS");
+        int stopped = 0;
         for (DeployedRule r : state.rules().values()) {
+            RuleStatus s = statuses.get(r.rule().name());
+            // A status of an older version is stale: the deploy since resumed the rule.
+            boolean current = s != null && s.version() == r.version();
+            stopped += current ? 1 : 0;
             out.printf(
-                    "%-32s %-8s %-25s %-40s %s%n",
+                    format,
                     r.rule().name(),
                     "v" + r.version(),
                     r.deployedAt(),
@@ -112,11 +131,31 @@ public final class RulesCommand {
                                     a ->
                                             (a.kind() == Action.Kind.WEBHOOK ? "webhook " : "emit ")
                                                     + a.target())
-                            .collect(Collectors.joining(", ")));
+                            .collect(Collectors.joining(", ")),
+                    current ? status(s) : "active");
         }
         state.unreadable().forEach((name, why) -> out.printf("%-32s UNREADABLE: %s%n", name, why));
-        out.println(state.rules().size() + " rule(s) deployed");
+        out.println(
+                state.rules().size()
+                        + " rule(s) deployed"
+                        + (stopped == 0
+                                ? ""
+                                : ", "
+                                        + stopped
+                                        + " not running (deploy them again to resume, fixed if the"
+                                        + " error is theirs)"));
         return 0;
+    }
+
+    private static String status(RuleStatus s) {
+        return s.state().wireName()
+                + " at "
+                + s.at()
+                + (s.state() == RuleStatus.State.SUSPENDED
+                        ? " after " + s.errors() + " errors"
+                        : "")
+                + ": "
+                + s.reason();
     }
 
     public int delete(String name, RuleTopic topic) {

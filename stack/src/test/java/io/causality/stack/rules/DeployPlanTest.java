@@ -3,6 +3,7 @@ package io.causality.stack.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.causality.rules.json.DeployedRule;
+import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.Parser;
 import java.time.Instant;
 import java.util.List;
@@ -50,5 +51,57 @@ class DeployPlanTest {
 
         DeployPlan prune = DeployPlan.of(files, state, true, NOW);
         assertThat(prune.tombstones()).containsExactly("broken", "gone");
+    }
+
+    /**
+     * A rule the jobs suspended (or refused) at its deployed version is deployed again with the
+     * next version even if its text did not change: that is what resumes it. A status of an older
+     * version is stale and changes nothing.
+     */
+    @Test
+    void anUnchangedRuleTheJobsSuspendedIsDeployedAgainToResumeIt() throws Exception {
+        var files =
+                List.of(
+                        Parser.parse(
+                                "r.rules",
+                                "rule \"stuck\" on app_open then emit \"t\" end\n"
+                                        + "rule \"fine\" on app_open then emit \"t\" end\n"));
+        Map<String, DeployedRule> deployed = new java.util.TreeMap<>();
+        for (var r : files.get(0).rules()) {
+            deployed.put(r.name(), new DeployedRule(r, 2, NOW.minusSeconds(60), "r.rules:1"));
+        }
+        var statuses =
+                Map.of(
+                        "stuck",
+                        new RuleStatus(
+                                "stuck",
+                                2,
+                                RuleStatus.State.SUSPENDED,
+                                "why",
+                                101,
+                                NOW,
+                                "reaction",
+                                "x"),
+                        "fine",
+                        new RuleStatus(
+                                "fine",
+                                1,
+                                RuleStatus.State.SUSPENDED,
+                                "old",
+                                101,
+                                NOW,
+                                "reaction",
+                                "x"));
+        DeployPlan plan =
+                DeployPlan.of(files, new RuleTopic.State(deployed, Map.of()), statuses, false, NOW);
+        assertThat(plan.changes())
+                .extracting(
+                        DeployPlan.Change::name,
+                        DeployPlan.Change::kind,
+                        DeployPlan.Change::version)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("stuck", DeployPlan.Kind.RESUME, 3),
+                        org.assertj.core.groups.Tuple.tuple("fine", DeployPlan.Kind.UNCHANGED, 2));
+        assertThat(plan.toPublish()).extracting(DeployedRule::version).containsExactly(3);
     }
 }

@@ -1,0 +1,9 @@
+package io.causality.contracts;
+
+/** The names the jobs run under on a Flink cluster, which the stack looks them up by. */
+public final class JobNames {
+    public static final String WAREHOUSE = "causality-warehouse";
+    public static final String REACTION = "causality-reaction";
+
+    private JobNames() {}
+}

@@ -1,0 +1,63 @@
+package io.causality.contracts;
+
+import java.util.List;
+
+/**
+ * The names the jobs register their metrics under (Flink's metric groups add the job, operator and
+ * subtask), which the stack's demo reads back and docs/reaction.md explains.
+ */
+public final class MetricNames {
+    /** Events dropped because their (app, event id) was seen before. */
+    public static final String DUPLICATES_DROPPED = "duplicatesDropped";
+
+    /** Records sent to the dead-letter topic. */
+    public static final String DEAD_LETTERS = "deadLetters";
+
+    public static final String RULE_MATCHES = "ruleMatches";
+    public static final String RULES_ACTIVE = "rulesActive";
+    public static final String RULES_REFUSED = "rulesRefused";
+
+    /** Evaluations of a rule on an event that failed: "no match", dead letter, job goes on. */
+    public static final String EVALUATION_ERRORS = "evaluationErrors";
+
+    /** Rules suspended now (a gauge), and suspensions so far (a counter). */
+    public static final String RULES_SUSPENDED = "rulesSuspended";
+
+    public static final String RULE_SUSPENSIONS = "ruleSuspensions";
+
+    /** Events held at start until the rules topic has been read (a gauge). */
+    public static final String EVENTS_HELD_AT_START = "eventsHeldAtStart";
+
+    /** Events evaluated before the rules topic had been read, because the wait ran out. */
+    public static final String EVENTS_BEFORE_RULES = "eventsEvaluatedBeforeRules";
+
+    public static final String SEQUENCE_MATCHES = "sequenceMatches";
+    public static final String LATE_SEQUENCE_EVENTS = "lateSequenceEvents";
+    public static final String SEQUENCE_EVENTS_WITHOUT_KEY = "sequenceEventsWithoutKey";
+
+    /** Events a sequence had already counted within its window, counted once. */
+    public static final String SEQUENCE_EVENTS_REPEATED = "sequenceEventsRepeated";
+
+    /** Events for a rule the matcher never received within its wait: dead letters. */
+    public static final String SEQUENCE_EVENTS_WITHOUT_RULE = "sequenceEventsWithoutRule";
+
+    /** Partial matches of a savepoint from before sequences were keyed by app, dropped. */
+    public static final String LEGACY_SEQUENCE_STATES_DROPPED = "legacySequenceStatesDropped";
+
+    /** The reaction job's counters, as the demo shows them. */
+    public static final List<String> REACTION =
+            List.of(
+                    DUPLICATES_DROPPED,
+                    RULES_ACTIVE,
+                    RULE_MATCHES,
+                    SEQUENCE_MATCHES,
+                    LATE_SEQUENCE_EVENTS,
+                    SEQUENCE_EVENTS_WITHOUT_KEY,
+                    SEQUENCE_EVENTS_REPEATED,
+                    EVALUATION_ERRORS,
+                    RULES_REFUSED,
+                    RULES_SUSPENDED,
+                    DEAD_LETTERS);
+
+    private MetricNames() {}
+}
