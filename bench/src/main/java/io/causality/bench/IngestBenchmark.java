@@ -2,8 +2,8 @@ package io.causality.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.processes.ManagedProcess;
 import io.causality.schemas.EventJson;
-import io.causality.stack.ManagedProcess;
 import io.causality.stack.demo.DemoTraffic;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,15 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.contracts.Topics;
+import io.causality.processes.StackLayout;
+import io.causality.rules.topic.RuleTopic;
 import io.causality.schemas.EventJson;
-import io.causality.schemas.lake.LakeSchema;
 import io.causality.stack.LocalStack;
 import io.causality.stack.StackConfig;
-import io.causality.stack.StackLayout;
 import io.causality.stack.TrinoClient;
 import io.causality.stack.demo.IngestClient;
-import io.causality.stack.rules.RuleTopic;
 import io.causality.stack.rules.RulesCommand;
+import io.causality.testing.FreePorts;
+import io.causality.testing.LakeFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,9 +35,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,15 +62,15 @@ class LakeThroughClusterIT {
                 root.resolve("e2e/target/it/stack-" + UUID.randomUUID().toString().substring(0, 8));
         StackConfig config =
                 new StackConfig(
-                        Pipeline.freePort(),
-                        Pipeline.freePort(),
-                        Pipeline.freePort(),
-                        Pipeline.freePort(),
-                        Pipeline.freePort(),
-                        Pipeline.freePort(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
+                        FreePorts.next(),
                         true,
-                        Pipeline.freePort(),
-                        Pipeline.freePort());
+                        FreePorts.next(),
+                        FreePorts.next());
         stack = new LocalStack(root, new StackLayout(home), config, System.out);
         stack.up();
     }
@@ -129,8 +126,8 @@ class LakeThroughClusterIT {
         Path events = stack.lake().resolve("events");
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> lakeEventIds(events).size() >= accepted.size());
-        List<String> stored = lakeEventIds(events);
+                .until(() -> LakeFiles.eventIds(events).size() >= accepted.size());
+        List<String> stored = LakeFiles.eventIds(events);
         assertThat(stored).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
         assertThat(events.resolve("app_id=demo-shop")).isDirectory();
 
@@ -273,15 +270,15 @@ class LakeThroughClusterIT {
         // Part of it committed to the lake; the rest may still be in flight when all dies.
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> !lakeEventIds(game).isEmpty());
+                .until(() -> !LakeFiles.eventIds(game).isEmpty());
         accepted.addAll(sendAppOpens(client, key, 600));
         killEveryProcess();
 
         stack.up();
         await().atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofSeconds(2))
-                .until(() -> lakeEventIds(game).size() >= accepted.size());
-        assertThat(lakeEventIds(game))
+                .until(() -> LakeFiles.eventIds(game).size() >= accepted.size());
+        assertThat(LakeFiles.eventIds(game))
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(accepted);
         stack.lakeTable().sync();
@@ -393,26 +390,6 @@ class LakeThroughClusterIT {
             }
         }
         return out;
-    }
-
-    private static List<String> lakeEventIds(Path events) throws Exception {
-        List<String> ids = new ArrayList<>();
-        if (!Files.isDirectory(events)) {
-            return ids;
-        }
-        List<Path> files;
-        try (Stream<Path> all = Files.walk(events)) {
-            files = all.filter(LakeSchema::isCommittedFile).toList();
-        }
-        for (Path f : files) {
-            try (ParquetReader<GenericRecord> reader =
-                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
-                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                    ids.add(r.get("event_id").toString());
-                }
-            }
-        }
-        return ids;
     }
 
     private static long deadLetters() {

@@ -7,14 +7,14 @@ import io.causality.ingest.IngestConfig;
 import io.causality.ingest.IngestServer;
 import io.causality.ingest.Settings;
 import io.causality.ingest.auth.KeyStore;
+import io.causality.processes.KafkaBroker;
+import io.causality.processes.StackLayout;
 import io.causality.schemas.EventJson;
-import io.causality.stack.KafkaBroker;
 import io.causality.stack.PostgresServer;
-import io.causality.stack.StackLayout;
 import io.causality.stack.demo.IngestClient;
+import io.causality.testing.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,14 +65,14 @@ final class Pipeline implements AutoCloseable {
                         .toAbsolutePath();
         Files.createDirectories(home);
         StackLayout layout = new StackLayout(home).create();
-        KafkaBroker kafka = new KafkaBroker(layout, freePort(), freePort());
+        KafkaBroker kafka = new KafkaBroker(layout, FreePorts.next(), FreePorts.next());
         kafka.start(Duration.ofSeconds(90));
         kafka.createTopics(KafkaBroker.newTopics(Topics.all()));
         EmbeddedPostgres pg =
                 PostgresServer.embedded(
                         home.resolve("postgres"),
                         Path.of("target", "pg-bin").toAbsolutePath(),
-                        freePort());
+                        FreePorts.next());
         Pipeline p = new Pipeline(home, kafka, pg);
         p.keys.migrate();
         return p;
@@ -81,7 +81,7 @@ final class Pipeline implements AutoCloseable {
     /** Starts the ingest with test defaults, overridden by {@code overrides}. */
     IngestServer startIngest(Map<String, String> overrides) throws Exception {
         Properties props = new Properties();
-        props.setProperty("http.port", Integer.toString(freePort()));
+        props.setProperty("http.port", Integer.toString(FreePorts.next()));
         props.setProperty("http.event-loops", "2");
         props.setProperty("db.url", PostgresServer.jdbcUrl(postgres.getPort()));
         props.setProperty("db.user", PostgresServer.USER);
@@ -154,12 +154,6 @@ final class Pipeline implements AutoCloseable {
             return EventJson.mapper().readTree(bytes);
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

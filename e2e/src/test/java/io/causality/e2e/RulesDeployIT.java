@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.causality.contracts.Topics;
 import io.causality.rules.json.DeployedRule;
-import io.causality.stack.rules.RuleTopic;
+import io.causality.rules.topic.RuleTopic;
 import io.causality.stack.rules.RulesCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

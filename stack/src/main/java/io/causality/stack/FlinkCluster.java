@@ -2,6 +2,9 @@ package io.causality.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.processes.ManagedProcess;
+import io.causality.processes.Poll;
+import io.causality.processes.StackLayout;
 import io.causality.schemas.EventJson;
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -231,26 +233,16 @@ public final class FlinkCluster {
 
     /** Waits until the REST API answers and a TaskManager has registered. */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            for (ManagedProcess p : List.of(jobManager, taskManager)) {
-                if (p.running().isEmpty()) {
-                    throw new IOException(p.name() + " exited during start:\n" + p.tail(30));
-                }
-            }
-            Optional<JsonNode> overview = get("/overview");
-            if (overview.isPresent() && overview.get().path("taskmanagers").asInt() > 0) {
-                return;
-            }
-            Thread.sleep(250); // polling a starting cluster; the deadline bounds it
-        }
-        throw new IOException(
-                "the Flink cluster was not ready within "
-                        + timeout
-                        + "; see "
-                        + jobManager.logFile()
-                        + " and "
-                        + taskManager.logFile());
+        Poll.forThe(
+                        "the Flink cluster to have a TaskManager",
+                        timeout,
+                        Duration.ofMillis(250),
+                        jobManager,
+                        taskManager)
+                .until(
+                        () ->
+                                get("/overview").map(o -> o.path("taskmanagers").asInt()).orElse(0)
+                                        > 0);
     }
 
     /** The id of the active job with this name, if there is one. */
@@ -368,22 +360,21 @@ public final class FlinkCluster {
     /** Waits until the job and all its tasks run (a restored job needs a moment before that). */
     public void awaitRunning(String jobId, Duration timeout)
             throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<JsonNode> job = get("/jobs/" + jobId);
-            if (job.isPresent() && "RUNNING".equals(job.get().path("state").asText())) {
-                boolean all = true;
-                for (JsonNode v : job.get().path("vertices")) {
-                    all &= "RUNNING".equals(v.path("status").asText());
-                }
-                if (all) {
-                    return;
-                }
-            }
-            Thread.sleep(250); // polling the job's state; the deadline bounds it
-        }
-        throw new IOException(
-                "job " + jobId + " did not get all its tasks running within " + timeout);
+        Poll.forThe("job " + jobId + " to run all its tasks", timeout, Duration.ofMillis(250))
+                .until(
+                        () -> {
+                            Optional<JsonNode> job = get("/jobs/" + jobId);
+                            if (job.isEmpty()
+                                    || !"RUNNING".equals(job.get().path("state").asText())) {
+                                return false;
+                            }
+                            for (JsonNode v : job.get().path("vertices")) {
+                                if (!"RUNNING".equals(v.path("status").asText())) {
+                                    return false;
+                                }
+                            }
+                            return true;
+                        });
     }
 
     /** The newest completed checkpoint of a job (retained on cancellation), if any. */
@@ -424,30 +415,32 @@ public final class FlinkCluster {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         String request = json(r, "stopping job " + jobId).path("request-id").asText();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<JsonNode> status = get("/jobs/" + jobId + "/savepoints/" + request);
-            if (status.isPresent()
-                    && "COMPLETED".equals(status.get().path("status").path("id").asText())) {
-                JsonNode op = status.get().path("operation");
-                if (op.has("failure-cause")) {
-                    throw new IOException(
-                            "savepoint of job "
-                                    + jobId
-                                    + " failed: "
-                                    + op.path("failure-cause")
-                                            .path("stack-trace")
-                                            .asText()
-                                            .lines()
-                                            .findFirst()
-                                            .orElse(""));
-                }
-                return op.path("location").asText();
-            }
-            Thread.sleep(250); // polling the savepoint operation; the deadline bounds it
+        JsonNode op =
+                Poll.forThe("the savepoint of job " + jobId, timeout, Duration.ofMillis(250))
+                        .value(
+                                () ->
+                                        get("/jobs/" + jobId + "/savepoints/" + request)
+                                                .filter(
+                                                        s ->
+                                                                "COMPLETED"
+                                                                        .equals(
+                                                                                s.path("status")
+                                                                                        .path("id")
+                                                                                        .asText()))
+                                                .map(s -> s.path("operation")));
+        if (op.has("failure-cause")) {
+            throw new IOException(
+                    "savepoint of job "
+                            + jobId
+                            + " failed: "
+                            + op.path("failure-cause")
+                                    .path("stack-trace")
+                                    .asText()
+                                    .lines()
+                                    .findFirst()
+                                    .orElse(""));
         }
-        throw new IOException(
-                "the savepoint of job " + jobId + " did not complete within " + timeout);
+        return op.path("location").asText();
     }
 
     private Optional<JsonNode> get(String path) throws InterruptedException {

@@ -6,6 +6,11 @@ import io.causality.contracts.MetricNames;
 import io.causality.contracts.OptionKeys;
 import io.causality.contracts.Topics;
 import io.causality.ingest.auth.KeyStore;
+import io.causality.processes.KafkaBroker;
+import io.causality.processes.ManagedProcess;
+import io.causality.processes.Poll;
+import io.causality.processes.StackLayout;
+import io.causality.processes.StackResources;
 import io.causality.schemas.lake.LakeSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -178,7 +183,9 @@ public final class LocalStack {
                 ingest,
                 () -> {
                     if (ingest.running().isEmpty()) {
-                        Path log4j = StackResources.copy("ingest-log4j2.xml", layout.conf());
+                        Path log4j =
+                                StackResources.copy(
+                                        LocalStack.class, "ingest-log4j2.xml", layout.conf());
                         ingest.startJava(
                                 List.of(
                                         "-Xms64m",
@@ -551,11 +558,6 @@ public final class LocalStack {
     }
 
     /**
-     * Asks Trino whether the lake holds every event the demo run had accepted, exactly once ({@code
-     * count(*)} and {@code count(DISTINCT event_id)} over the run's ids), then prints the demo's
-     * queries. False if the counts do not match; skipped (true) when Trino does not run.
-     */
-    /**
      * The reaction job's own counters since it started (docs/reaction.md), or nothing if it does
      * not run or the cluster has not reported them within the timeout. The JobManager fetches
      * metrics from the TaskManager when asked and answers with what it had, so the first answer
@@ -579,34 +581,6 @@ public final class LocalStack {
             }
             Thread.sleep(500); // the JobManager's metric fetch is under way; the deadline bounds it
         }
-    }
-
-    public boolean queryLake(io.causality.stack.demo.Demo.Result run, Duration timeout)
-            throws IOException, InterruptedException {
-        if (!config.flinkEnabled()) {
-            return true;
-        }
-        if (trino.process().running().isEmpty()) {
-            out.println(
-                    "Trino is not running (see `causality up`): no SQL over the lake this time");
-            return true;
-        }
-        var queries = new io.causality.stack.demo.LakeQueries(trino.client(), lakeTable(), out);
-        List<String> ids = run.acceptedIds();
-        out.print("asking Trino for the " + ids.size() + " accepted events ...");
-        out.flush();
-        var stored = queries.awaitStored(ids, timeout);
-        boolean exact = stored.rows() == ids.size() && stored.distinctIds() == ids.size();
-        out.println(
-                " count(*) = "
-                        + stored.rows()
-                        + ", count(DISTINCT event_id) = "
-                        + stored.distinctIds()
-                        + (exact
-                                ? " (= accepted: each stored exactly once)"
-                                : " (MISMATCH: " + ids.size() + " accepted)"));
-        queries.show(run.started());
-        return exact;
     }
 
     private interface Starter {
@@ -692,19 +666,8 @@ public final class LocalStack {
     /** Polls /ready until it says 200, or fails with the ingest's log. */
     public void awaitIngestReady(Duration timeout) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (ingest.running().isEmpty()) {
-                throw new IOException(
-                        "the ingest service exited during start:\n" + ingest.tail(30));
-            }
-            if (ingestReady(http)) {
-                return;
-            }
-            Thread.sleep(200); // polling a starting server; the deadline bounds it
-        }
-        throw new IOException(
-                "the ingest service was not ready within " + timeout + "; see " + ingest.logFile());
+        Poll.forThe("the ingest service to be ready", timeout, Duration.ofMillis(200), ingest)
+                .until(() -> ingestReady(http));
     }
 
     private boolean ingestReady(HttpClient http) throws InterruptedException {

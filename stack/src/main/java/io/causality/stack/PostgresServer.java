@@ -1,5 +1,8 @@
 package io.causality.stack;
 
+import io.causality.processes.ManagedProcess;
+import io.causality.processes.Poll;
+import io.causality.processes.StackLayout;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -91,22 +93,13 @@ public final class PostgresServer {
                     PostgresServer.class.getName(),
                     List.of(dataDir.toString(), workDir.toString(), Integer.toString(port)));
         }
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (process.running().isEmpty()) {
-                throw new IOException("PostgreSQL exited during start:\n" + process.tail(30));
-            }
-            try (Connection c = connect(port)) {
-                return;
-            } catch (SQLException notYet) {
-                Thread.sleep(250); // polling a server that is starting; the deadline bounds it
-            }
-        }
-        throw new IOException(
-                "PostgreSQL did not take connections within "
-                        + timeout
-                        + "; see "
-                        + process.logFile());
+        Poll.forThe("PostgreSQL to take connections", timeout, Duration.ofMillis(250), process)
+                .until(
+                        () -> {
+                            try (Connection c = connect(port)) {
+                                return true;
+                            }
+                        });
     }
 
     public static Connection connect(int port) throws SQLException {

@@ -1,5 +1,8 @@
 package io.causality.stack;
 
+import io.causality.processes.ManagedProcess;
+import io.causality.processes.Poll;
+import io.causality.processes.StackLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -84,25 +86,16 @@ public final class S3Server {
                     List.of("--properties", conf.toString()));
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (process.running().isEmpty()) {
-                throw new IOException("s3proxy exited during start:\n" + process.tail(30));
-            }
-            try {
-                // Any S3 answer (403 for an anonymous request) means it is serving.
-                http.send(
-                        HttpRequest.newBuilder(URI.create(endpoint() + "/"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(200); // polling a starting server; the deadline bounds it
-            }
-        }
-        throw new IOException(
-                "s3proxy did not answer within " + timeout + "; see " + process.logFile());
+        // Any S3 answer (403 for an anonymous request) means it is serving.
+        Poll.forThe("s3proxy to answer", timeout, Duration.ofMillis(200), process)
+                .until(
+                        () ->
+                                http.send(
+                                                HttpRequest.newBuilder(URI.create(endpoint() + "/"))
+                                                        .timeout(Duration.ofSeconds(2))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        != null);
     }
 
     public boolean stop() throws IOException {

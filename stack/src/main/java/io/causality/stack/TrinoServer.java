@@ -1,5 +1,8 @@
 package io.causality.stack;
 
+import io.causality.processes.ManagedProcess;
+import io.causality.processes.Poll;
+import io.causality.processes.StackLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -114,28 +116,9 @@ public final class TrinoServer {
 
     /** Ready means a real query succeeds: the server answers NO_NODES_AVAILABLE for a while. */
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
         TrinoClient client = client();
-        String last = "no answer yet";
-        while (Instant.now().isBefore(deadline)) {
-            if (process.running().isEmpty()) {
-                throw new IOException("Trino exited during start:\n" + process.tail(30));
-            }
-            try {
-                client.query("SELECT 1", Duration.ofSeconds(10));
-                return;
-            } catch (IOException notYet) {
-                last = notYet.getMessage();
-            }
-            Thread.sleep(500); // polling a starting server; the deadline bounds it
-        }
-        throw new IOException(
-                "Trino did not answer a query within "
-                        + timeout
-                        + " (last: "
-                        + last
-                        + "); see "
-                        + process.logFile());
+        Poll.forThe("Trino to answer a query", timeout, Duration.ofMillis(500), process)
+                .until(() -> client.query("SELECT 1", Duration.ofSeconds(10)) != null);
     }
 
     private Path writeConfig() throws IOException {

@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.JobsMiniCluster;
 import io.causality.jobs.common.RawRecordDeserializer;
-import io.causality.jobs.common.TestKafka;
+import io.causality.processes.KafkaBroker;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.parse.Parser;
+import io.causality.rules.topic.RuleTopic;
 import io.causality.schemas.EventJson;
-import io.causality.stack.KafkaBroker;
-import io.causality.stack.rules.RuleTopic;
+import io.causality.testing.TestKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class ReactionJobITCase {
     private static final String STATUS = "it.status";
     private static final Instant DEPLOYED = Instant.parse("2026-11-22T12:00:00Z");
 
-    @RegisterExtension static final MiniClusterExtension FLINK = TestKafka.miniCluster();
+    @RegisterExtension static final MiniClusterExtension FLINK = JobsMiniCluster.create();
 
     private static KafkaBroker kafka;
     private static RuleTopic rules;

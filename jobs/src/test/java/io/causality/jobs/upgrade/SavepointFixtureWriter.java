@@ -6,17 +6,18 @@ import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.RawRecordDeserializer;
-import io.causality.jobs.common.TestKafka;
 import io.causality.jobs.reaction.ReactionJob;
 import io.causality.jobs.reaction.ReactionOptions;
 import io.causality.jobs.reaction.ReactionSettings;
 import io.causality.jobs.warehouse.WarehouseJob;
 import io.causality.jobs.warehouse.WarehouseOptions;
 import io.causality.jobs.warehouse.WarehouseSettings;
+import io.causality.processes.KafkaBroker;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.parse.Parser;
-import io.causality.stack.KafkaBroker;
-import io.causality.stack.rules.RuleTopic;
+import io.causality.rules.topic.RuleTopic;
+import io.causality.testing.TestKafka;
+import io.causality.testing.TopicRead;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,7 +271,7 @@ class SavepointFixtureWriter {
                 .pollInterval(Duration.ofMillis(500))
                 .until(
                         () ->
-                                TopicRead.values(kafka, MATCHES).stream()
+                                TopicRead.values(kafka.bootstrapServers(), MATCHES).stream()
                                         .anyMatch(m -> m.contains("\"rule\":\"probe\"")));
         Thread.sleep(3000); // a few checkpoint intervals with nothing new; a fixture, not a test
         String savepoint =

@@ -4,19 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.JobsMiniCluster;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.RawRecordDeserializer;
-import io.causality.jobs.common.TestKafka;
 import io.causality.jobs.reaction.ReactionJob;
 import io.causality.jobs.reaction.ReactionOptions;
 import io.causality.jobs.reaction.ReactionSettings;
 import io.causality.jobs.warehouse.WarehouseJob;
 import io.causality.jobs.warehouse.WarehouseOptions;
 import io.causality.jobs.warehouse.WarehouseSettings;
+import io.causality.processes.KafkaBroker;
 import io.causality.schemas.EventJson;
-import io.causality.schemas.lake.LakeSchema;
-import io.causality.stack.KafkaBroker;
+import io.causality.testing.LakeFiles;
+import io.causality.testing.TestKafka;
+import io.causality.testing.TopicRead;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +31,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -44,9 +44,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +61,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SavepointUpgradeITCase {
     private static final String RELEASE = "v0.1-5af963d";
 
-    @RegisterExtension static final MiniClusterExtension FLINK = TestKafka.miniCluster();
+    @RegisterExtension static final MiniClusterExtension FLINK = JobsMiniCluster.create();
 
     private static KafkaBroker kafka;
 
@@ -139,9 +136,9 @@ class SavepointUpgradeITCase {
                     now);
             await().atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> lakeIds(lake).size() >= 3);
+                    .until(() -> LakeFiles.eventIds(lake).size() >= 3);
             // What the old job had read is not read again: only what came after the savepoint.
-            assertThat(lakeIds(lake)).containsExactlyInAnyOrder(after, shared, shared);
+            assertThat(LakeFiles.eventIds(lake)).containsExactlyInAnyOrder(after, shared, shared);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -205,7 +202,8 @@ class SavepointUpgradeITCase {
     private static List<com.fasterxml.jackson.databind.JsonNode> matched(String rule)
             throws Exception {
         List<com.fasterxml.jackson.databind.JsonNode> out = new ArrayList<>();
-        for (String v : TopicRead.values(kafka, SavepointFixtureWriter.MATCHES)) {
+        for (String v :
+                TopicRead.values(kafka.bootstrapServers(), SavepointFixtureWriter.MATCHES)) {
             var m = EventJson.mapper().readTree(v);
             if (m.path("rule").asText().equals(rule)) {
                 out.add(m);
@@ -265,25 +263,5 @@ class SavepointUpgradeITCase {
 
     private static void send(String event, Instant recordTime) {
         send(event, recordTime.toEpochMilli());
-    }
-
-    private static List<String> lakeIds(Path lake) throws Exception {
-        List<String> ids = new ArrayList<>();
-        if (!Files.exists(lake)) {
-            return ids;
-        }
-        List<Path> files;
-        try (Stream<Path> all = Files.walk(lake)) {
-            files = all.filter(LakeSchema::isCommittedFile).toList();
-        }
-        for (Path f : files) {
-            try (ParquetReader<GenericRecord> reader =
-                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
-                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                    ids.add(r.get("event_id").toString());
-                }
-            }
-        }
-        return ids;
     }
 }

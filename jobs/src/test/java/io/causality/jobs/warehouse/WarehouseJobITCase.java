@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.causality.contracts.DeadLetterHeaders;
 import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.JobsMiniCluster;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecordDeserializer;
-import io.causality.jobs.common.TestKafka;
+import io.causality.processes.KafkaBroker;
 import io.causality.schemas.lake.LakeSchema;
-import io.causality.stack.KafkaBroker;
+import io.causality.testing.LakeFiles;
+import io.causality.testing.TestKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +72,7 @@ class WarehouseJobITCase {
     private static final String DLQ = "it.events.dlq";
     private static final Instant BASE = Instant.parse("2026-11-22T08:00:00Z");
 
-    @RegisterExtension static final MiniClusterExtension FLINK = TestKafka.miniCluster();
+    @RegisterExtension static final MiniClusterExtension FLINK = JobsMiniCluster.create();
 
     private static KafkaBroker kafka;
 
@@ -157,7 +159,7 @@ class WarehouseJobITCase {
 
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> lakeEventIds(lake).size() >= expected.size());
+                .until(() -> LakeFiles.eventIds(lake).size() >= expected.size());
         job.stopWithSavepoint(
                         false,
                         lake.resolveSibling("savepoints").toUri().toString(),
@@ -165,7 +167,7 @@ class WarehouseJobITCase {
                 .get(60, TimeUnit.SECONDS);
 
         assertThat(FailOnceAfterCheckpoint.FAILED).as("the failure was injected").isTrue();
-        List<String> stored = lakeEventIds(lake);
+        List<String> stored = LakeFiles.eventIds(lake);
         assertThat(stored)
                 .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(expected.keySet());
@@ -252,8 +254,8 @@ class WarehouseJobITCase {
             // A little longer than it takes: the same id of the other app would be there by now.
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(300))
-                    .until(() -> lakeEventIds(lake).size() >= 3);
-            assertThat(lakeEventIds(lake)).containsExactlyInAnyOrder(shared, shared, retried);
+                    .until(() -> LakeFiles.eventIds(lake).size() >= 3);
+            assertThat(LakeFiles.eventIds(lake)).containsExactlyInAnyOrder(shared, shared, retried);
             assertThat(lakeAppsOf(lake, shared))
                     .containsExactlyInAnyOrder("app_id=shop", "app_id=news");
         } finally {
@@ -325,19 +327,6 @@ class WarehouseJobITCase {
             // commits.
             return files.filter(LakeSchema::isCommittedFile).toList();
         }
-    }
-
-    private static List<String> lakeEventIds(Path lake) throws IOException {
-        List<String> ids = new ArrayList<>();
-        for (Path f : committedFiles(lake)) {
-            try (ParquetReader<GenericRecord> reader =
-                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
-                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                    ids.add(r.get("event_id").toString());
-                }
-            }
-        }
-        return ids;
     }
 
     private static Map<String, String> lakePartitions(Path lake) throws IOException {

@@ -3,6 +3,7 @@ package io.causality.stack.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.schemas.Timestamps;
 import io.causality.stack.LakeTable;
+import io.causality.stack.LocalStack;
 import io.causality.stack.ResultTable;
 import io.causality.stack.TrinoClient;
 import java.io.IOException;
@@ -32,6 +33,40 @@ public final class LakeQueries {
         this.trino = trino;
         this.table = table;
         this.out = out;
+    }
+
+    /**
+     * Asks Trino whether the lake holds every event the demo run had accepted, exactly once ({@code
+     * count(*)} and {@code count(DISTINCT event_id)} over the run's ids), then prints the demo's
+     * queries. False if the counts do not match; skipped (true) when Trino does not run.
+     */
+    public static boolean checkRun(
+            LocalStack stack, Demo.Result run, Duration timeout, PrintStream out)
+            throws IOException, InterruptedException {
+        if (!stack.config().flinkEnabled()) {
+            return true;
+        }
+        if (stack.trino().process().running().isEmpty()) {
+            out.println(
+                    "Trino is not running (see `causality up`): no SQL over the lake this time");
+            return true;
+        }
+        var queries = new LakeQueries(stack.trino().client(), stack.lakeTable(), out);
+        List<String> ids = run.acceptedIds();
+        out.print("asking Trino for the " + ids.size() + " accepted events ...");
+        out.flush();
+        var stored = queries.awaitStored(ids, timeout);
+        boolean exact = stored.rows() == ids.size() && stored.distinctIds() == ids.size();
+        out.println(
+                " count(*) = "
+                        + stored.rows()
+                        + ", count(DISTINCT event_id) = "
+                        + stored.distinctIds()
+                        + (exact
+                                ? " (= accepted: each stored exactly once)"
+                                : " (MISMATCH: " + ids.size() + " accepted)"));
+        queries.show(run.started());
+        return exact;
     }
 
     /** Rows the lake holds for a set of event ids, and how many distinct ids among them. */

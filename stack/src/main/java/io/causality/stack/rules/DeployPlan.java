@@ -5,6 +5,7 @@ import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleJson;
 import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.ParsedRules;
+import io.causality.rules.topic.RuleTopic;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

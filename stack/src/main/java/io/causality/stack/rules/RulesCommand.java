@@ -5,6 +5,7 @@ import io.causality.rules.Rule;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.Durations;
+import io.causality.rules.topic.RuleTopic;
 import io.causality.rules.validate.Diagnostic;
 import io.causality.rules.validate.RuleValidator;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.Parser;
+import io.causality.rules.topic.RuleTopic;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,12 @@
-package io.causality.stack;
+package io.causality.stack.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.causality.contracts.Topics;
 import io.causality.ingest.auth.KeyStore;
 import io.causality.ingest.auth.WriteKey;
+import io.causality.processes.StackLayout;
+import io.causality.stack.LocalStack;
+import io.causality.stack.StackConfig;
 import io.causality.stack.demo.Demo;
 import io.causality.stack.demo.IngestClient;
 import java.nio.file.Path;
@@ -112,7 +115,7 @@ public final class Causality {
         /** The rules the demo's stories complete, if they are deployed (they may be edited). */
         private static java.util.Set<String> storyRules(Demo.Result r, LocalStack stack) {
             var deployed =
-                    new io.causality.stack.rules.RuleTopic(
+                    new io.causality.rules.topic.RuleTopic(
                                     stack.kafka().bootstrapServers(), Topics.RULES)
                             .read(java.time.Duration.ofSeconds(30))
                             .rules()
@@ -147,7 +150,7 @@ public final class Causality {
                             .deploy(
                                     java.util.List.of(stack.root().resolve("rules/examples")),
                                     false,
-                                    new io.causality.stack.rules.RuleTopic(
+                                    new io.causality.rules.topic.RuleTopic(
                                             stack.kafka().bootstrapServers(), Topics.RULES));
                 }
                 Demo.Result r =
@@ -158,7 +161,9 @@ public final class Causality {
                                         System.out)
                                 .run(events, seedToUse(), batchSize);
                 stack.printLake(java.time.Duration.ofSeconds(90));
-                boolean lakeOk = stack.queryLake(r, java.time.Duration.ofSeconds(120));
+                boolean lakeOk =
+                        io.causality.stack.demo.LakeQueries.checkRun(
+                                stack, r, java.time.Duration.ofSeconds(120), System.out);
                 boolean rulesOk =
                         !rules
                                 || report.print(
@@ -220,12 +225,12 @@ public final class Causality {
                     description = "Kafka to deploy to (default: the local stack's)")
             String bootstrapServers;
 
-            io.causality.stack.rules.RuleTopic topic() {
+            io.causality.rules.topic.RuleTopic topic() {
                 String servers =
                         bootstrapServers != null
                                 ? bootstrapServers
                                 : stack().kafka().bootstrapServers();
-                return new io.causality.stack.rules.RuleTopic(servers, Topics.RULES);
+                return new io.causality.rules.topic.RuleTopic(servers, Topics.RULES);
             }
         }
 

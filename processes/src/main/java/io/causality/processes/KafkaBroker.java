@@ -1,4 +1,4 @@
-package io.causality.stack;
+package io.causality.processes;
 
 import io.causality.contracts.Topics;
 import java.io.IOException;
@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -122,23 +121,16 @@ public final class KafkaBroker {
 
     /** Waits until the broker answers a describeCluster, or fails with its log. */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
         try (Admin admin = admin()) {
-            while (Instant.now().isBefore(deadline)) {
-                if (process.running().isEmpty()) {
-                    throw new IOException("Kafka exited during start:\n" + process.tail(30));
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                    Thread.onSpinWait();
-                }
-            }
+            // Each look waits up to 3 s for the answer itself.
+            Poll.forThe("Kafka to answer", timeout, Duration.ofMillis(100), process)
+                    .until(
+                            () ->
+                                    !admin.describeCluster()
+                                            .nodes()
+                                            .get(3, TimeUnit.SECONDS)
+                                            .isEmpty());
         }
-        throw new IOException(
-                "Kafka did not answer within " + timeout + "; see " + process.logFile());
     }
 
     /** The topics as Kafka's admin client creates them. */

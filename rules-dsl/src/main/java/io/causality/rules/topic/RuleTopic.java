@@ -1,4 +1,4 @@
-package io.causality.stack.rules;
+package io.causality.rules.topic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.rules.json.DeployedRule;

@@ -1,4 +1,4 @@
-package io.causality.stack;
+package io.causality.processes;
 
 import java.io.IOException;
 import java.nio.file.Files;
