@@ -1,6 +1,8 @@
 package io.causality.ingest.kafka;
 
+import io.causality.contracts.EventHeaders;
 import io.causality.ingest.IngestConfig;
+import io.causality.schemas.Schemas;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -17,6 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -148,6 +152,16 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Every record the ingest stores passed the event schemas of this version: the jobs need not
+     * check it again (records from elsewhere lack the header and are checked in full).
+     */
+    private static final List<Header> VALIDATED =
+            List.of(
+                    new RecordHeader(
+                            EventHeaders.VALIDATED,
+                            Schemas.VERSION.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
     /** A record for the events topic. */
     public record Outgoing(String key, byte[] value) {}
 
@@ -162,7 +176,7 @@ public final class EventPublisher implements AutoCloseable {
         for (Outgoing r : records) {
             try {
                 producer.send(
-                        new ProducerRecord<>(topic, r.key(), r.value()),
+                        new ProducerRecord<>(topic, null, r.key(), r.value(), VALIDATED),
                         (metadata, error) -> {
                             if (error == null) {
                                 acked.incrementAndGet();

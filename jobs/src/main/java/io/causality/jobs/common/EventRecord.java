@@ -23,6 +23,9 @@ public class EventRecord implements UniqueEvent {
     public int partition;
     public long offset;
 
+    /** The schema version the ingest checked it against, or null (see {@link RawRecord}). */
+    public String validatedAs;
+
     public EventRecord() {}
 
     public EventRecord(
@@ -42,6 +45,7 @@ public class EventRecord implements UniqueEvent {
         this.topic = raw.topic;
         this.partition = raw.partition;
         this.offset = raw.offset;
+        this.validatedAs = raw.validatedAs;
     }
 
     @Override
@@ -56,6 +60,8 @@ public class EventRecord implements UniqueEvent {
 
     /** The bytes as they came, with their origin, for a dead letter. */
     public RawRecord raw() {
-        return new RawRecord(topic, partition, offset, json);
+        RawRecord raw = new RawRecord(topic, partition, offset, json);
+        raw.validatedAs = validatedAs;
+        return raw;
     }
 }

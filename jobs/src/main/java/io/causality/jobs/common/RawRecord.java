@@ -11,6 +11,12 @@ public class RawRecord {
     public long offset;
     public byte[] value;
 
+    /**
+     * The schema version the ingest checked the record against ({@code EventHeaders.VALIDATED}), or
+     * null for a record from elsewhere.
+     */
+    public String validatedAs;
+
     public RawRecord() {}
 
     public RawRecord(String topic, int partition, long offset, byte[] value) {

@@ -29,34 +29,52 @@ public final class LakeWriterFactory implements BulkWriter.Factory<LakeRow> {
         this.codec = codec.name();
     }
 
+    /**
+     * The Parquet writer is opened at the first row: a part file always gets one, and a compacted
+     * file never does. The sink opens a compacted file through this factory too and then lets the
+     * {@link LakeFileMerger} write the whole file; a writer opened at once would put its own magic
+     * bytes before that file and an empty footer after it.
+     */
     @Override
-    public BulkWriter<LakeRow> create(FSDataOutputStream out) throws IOException {
-        Schema schema = LakeRecords.avroSchema();
-        BulkWriter<GenericRecord> parquet =
-                new ParquetWriterFactory<GenericRecord>(
-                                file ->
-                                        AvroParquetWriter.<GenericRecord>builder(file)
-                                                .withSchema(schema)
-                                                .withDataModel(GenericData.get())
-                                                .withCompressionCodec(
-                                                        CompressionCodecName.valueOf(codec))
-                                                .build())
-                        .create(out);
+    public BulkWriter<LakeRow> create(FSDataOutputStream out) {
         return new BulkWriter<>() {
+            private Schema schema;
+            private BulkWriter<GenericRecord> parquet;
+
             @Override
             public void addElement(LakeRow row) throws IOException {
+                if (parquet == null) {
+                    schema = LakeRecords.avroSchema();
+                    parquet = open(out, schema);
+                }
                 parquet.addElement(LakeRecords.toAvro(row, schema));
             }
 
             @Override
             public void flush() throws IOException {
-                parquet.flush();
+                if (parquet != null) {
+                    parquet.flush();
+                }
             }
 
             @Override
             public void finish() throws IOException {
-                parquet.finish();
+                if (parquet != null) {
+                    parquet.finish();
+                }
             }
         };
+    }
+
+    private BulkWriter<GenericRecord> open(FSDataOutputStream out, Schema schema)
+            throws IOException {
+        return new ParquetWriterFactory<GenericRecord>(
+                        file ->
+                                AvroParquetWriter.<GenericRecord>builder(file)
+                                        .withSchema(schema)
+                                        .withDataModel(GenericData.get())
+                                        .withCompressionCodec(CompressionCodecName.valueOf(codec))
+                                        .build())
+                .create(out);
     }
 }

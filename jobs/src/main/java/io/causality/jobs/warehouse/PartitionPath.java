@@ -1,8 +1,7 @@
 package io.causality.jobs.warehouse;
 
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
@@ -20,10 +19,23 @@ public final class PartitionPath implements BucketAssigner<LakeRow, String> {
     }
 
     public static String of(String appId, long eventTimeMillis) {
-        ZonedDateTime t = Instant.ofEpochMilli(eventTimeMillis).atZone(ZoneOffset.UTC);
-        return String.format(
-                "app_id=%s/dt=%04d-%02d-%02d/hour=%d",
-                appId, t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
+        // Per row: built by hand, String.format would cost more than the rest of the lookup.
+        LocalDateTime t =
+                LocalDateTime.ofEpochSecond(
+                        Math.floorDiv(eventTimeMillis, 1000L), 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(48).append("app_id=").append(appId).append("/dt=");
+        pad(b, t.getYear(), 4).append('-');
+        pad(b, t.getMonthValue(), 2).append('-');
+        pad(b, t.getDayOfMonth(), 2).append("/hour=").append(t.getHour());
+        return b.toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            b.append('0');
+        }
+        return b.append(digits);
     }
 
     @Override

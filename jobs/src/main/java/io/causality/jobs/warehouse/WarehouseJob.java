@@ -16,7 +16,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.sink.compactor.FileCompactStrategy;
-import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -27,8 +26,8 @@ import org.apache.flink.util.ParameterTool;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Lands every event exactly once in Hive-partitioned Parquet: Kafka → read events → unique events
- * (by app and event id) → rows checked against the schemas → Parquet files per app/day/hour,
+ * Lands every event exactly once in Hive-partitioned Parquet: Kafka → read events → rows checked
+ * against the schemas → unique events (by app and event id) → Parquet files per app/day/hour,
  * committed on checkpoints. What cannot be read goes to the dead-letter topic with the reason.
  */
 public final class WarehouseJob {
@@ -58,25 +57,30 @@ public final class WarehouseJob {
                 KafkaEndpoints.deadLetterSink(settings.kafka()));
     }
 
-    /** A step just before the lake sink; tests use it to inject a failure after a checkpoint. */
-    WarehouseJob withStepBeforeLake(MapFunction<LakeRow, LakeRow> step) {
+    /**
+     * A step just before the lake sink, for tests (a failure injected after a checkpoint) and
+     * benchmarks (counting what reached the writer); production jobs have none.
+     */
+    public WarehouseJob withStepBeforeLake(MapFunction<LakeRow, LakeRow> step) {
         this.beforeLake = step;
         return this;
     }
 
     /** Adds the pipeline to the environment. */
     public void build(StreamExecutionEnvironment env) {
+        // No operator of this job keeps a record after passing it on (the writer turns each row
+        // into Parquet at once), so chained operators can hand records over without a copy.
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<EventRecord> read =
                 env.fromSource(events, WatermarkStrategy.noWatermarks(), "events")
                         .uid("events-source")
                         .process(new EventReader(EventParser.JOB))
                         .uid(EventReader.UID)
                         .name("read events");
+        // Parsed where they are read (on the source's thread), so the shuffle carries rows and
+        // the lake's writer has its thread to itself.
         SingleOutputStreamOperator<LakeRow> parsed =
-                UniqueEvents.of(read, EventRecord.class, settings.dedupTtl())
-                        .process(new EventParser())
-                        .uid("parse-events")
-                        .name("check events");
+                read.process(new EventParser()).uid("parse-events").name("check events");
         // Side outputs belong to the operators that emitted them.
         read.getSideOutput(DeadLetters.TAG)
                 .union(parsed.getSideOutput(DeadLetters.TAG))
@@ -84,7 +88,8 @@ public final class WarehouseJob {
                 .uid("dead-letter-sink")
                 .name("dead letters");
         DataStream<LakeRow> timed =
-                parsed.assignTimestampsAndWatermarks(
+                UniqueEvents.of(parsed, LakeRow.class, settings.dedupTtl())
+                        .assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<LakeRow>forBoundedOutOfOrderness(
                                                 settings.outOfOrderness())
                                         .withTimestampAssigner((row, ts) -> row.eventTime)
@@ -104,8 +109,8 @@ public final class WarehouseJob {
     public static FileSink<LakeRow> lakeSink(WarehouseSettings settings) {
         CompressionCodecName codec =
                 CompressionCodecName.valueOf(settings.compression().toUpperCase(Locale.ROOT));
-        return FileSink.forBulkFormat(
-                        new Path(settings.lakePath(), "events"), new LakeWriterFactory(codec))
+        LakeWriterFactory writer = new LakeWriterFactory(codec);
+        return FileSink.forBulkFormat(new Path(settings.lakePath(), "events"), writer)
                 .withBucketAssigner(new PartitionPath())
                 // Bulk formats roll on every checkpoint: that is what makes the files exactly-once.
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
@@ -120,7 +125,7 @@ public final class WarehouseJob {
                                 .enableCompactionOnCheckpoint(settings.compactEveryCheckpoints())
                                 .setNumCompactThreads(1)
                                 .build(),
-                        new RecordWiseFileCompactor<>(new LakeFileReader.Factory()))
+                        new LakeFileMerger(writer))
                 .build();
     }
 

@@ -17,7 +17,7 @@ class DeduplicatorTest {
     private KeyedOneInputStreamOperatorTestHarness<String, LakeRow, LakeRow> harness;
 
     private static LakeRow row(String id) {
-        return new LakeRow(id, "shop", Events.T0.toEpochMilli(), new String[0]);
+        return new LakeRow(id, "shop", Events.T0.toEpochMilli(), new byte[0]);
     }
 
     @BeforeEach

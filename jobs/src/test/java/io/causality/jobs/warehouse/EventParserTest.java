@@ -30,7 +30,7 @@ class EventParserTest {
                         .filter(k -> cols.get(k).name().equals(column))
                         .findFirst()
                         .orElseThrow();
-        return row.values[i];
+        return LakeRecords.texts(row)[i];
     }
 
     private List<DeadLetter> deadLetters() {
@@ -86,5 +86,39 @@ class EventParserTest {
         assertThat(dead.get(0).topic).isEqualTo("causality.events");
         assertThat(dead.get(0).offset).isEqualTo(42);
         assertThat(dead.get(0).job).isEqualTo("warehouse");
+    }
+
+    /**
+     * A record the ingest stored carries the schema version it passed: it is not checked against
+     * the schemas again (the costliest step of the job), but every column still gets a value of its
+     * type or the record is a dead letter. Without the header the schemas check it in full.
+     */
+    @Test
+    void whatTheIngestCheckedIsNotCheckedAgainButColumnsStillGetTheirTypes() throws Exception {
+        String missingOrder =
+                "{\"event_id\":\"e-2\",\"app_id\":\"shop\",\"type\":\"purchase_complete\","
+                        + "\"timestamp\":\"2026-11-22T10:15:00Z\",\"anonymous_id\":\"d\","
+                        + "\"properties\":{\"total\":5}}";
+        String wideScreen =
+                Events.purchase("0190f8a2-7b7e-7c1a-9f00-0123456789ad", "shop", Events.T0, 1)
+                        .replace("\"width\":1170", "\"width\":\"wide\"");
+        for (String json : java.util.List.of(missingOrder, wideScreen)) {
+            EventRecord stored = Events.record(json);
+            stored.validatedAs = io.causality.schemas.Schemas.VERSION;
+            harness.processElement(stored, 0);
+        }
+        harness.processElement(Events.record(missingOrder), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(r -> r.eventId).containsExactly("e-2");
+        assertThat(deadLetters())
+                .extracting(d -> d.reason)
+                .satisfiesExactly(
+                        r ->
+                                assertThat(r)
+                                        .isEqualTo(
+                                                "invalid event: column context_screen_width"
+                                                        + " (/context/screen/width) needs a whole"
+                                                        + " number that fits the column, got \"wide\""),
+                        r -> assertThat(r).contains("missing_field at $.properties.order_id"));
     }
 }

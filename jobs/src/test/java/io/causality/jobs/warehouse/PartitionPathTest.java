@@ -27,7 +27,7 @@ class PartitionPathTest {
                         "id",
                         "shop",
                         Instant.parse("2026-11-21T23:59:00Z").toEpochMilli(),
-                        new String[0]);
+                        new byte[0]);
         assertThat(new PartitionPath().getBucketId(late, null))
                 .isEqualTo("app_id=shop/dt=2026-11-21/hour=23");
     }
