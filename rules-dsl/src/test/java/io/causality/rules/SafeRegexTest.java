@@ -31,4 +31,28 @@ class SafeRegexTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(why);
     }
+
+    /** RE2 unrolls counted repetitions: nested ones multiply, and the product is limited. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a{5} | 5",
+                "(a{100}){100} | 10000",
+                "((a{10}){10}){10} | 1000",
+                "(ab){2,7}c{3} | 7",
+                "[{}]{4}\\{9} | 4",
+                "(a+)+ | 1"
+            })
+    void nestedCountsMultiply(String regex, long size) {
+        org.assertj.core.api.Assertions.assertThat(SafeRegex.repetitionSize(regex)).isEqualTo(size);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPatternThatUnrollsTooFarIsRefused() {
+        assertThatThrownBy(() -> SafeRegex.compile("((a{1000}){1000})"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("counted repetitions nest to 1000000 copies (at most 1000)");
+        assertThat(SafeRegex.compile("(a{10}){100}")).isNotNull();
+    }
 }

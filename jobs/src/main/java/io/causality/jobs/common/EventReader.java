@@ -64,13 +64,17 @@ public final class EventReader extends ProcessFunction<RawRecord, EventRecord> {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    // Not a string: nothing inside it may be taken for an envelope field.
+                    p.skipChildren();
+                }
                 switch (field) {
                     case EventFields.APP_ID -> app = text;
                     case EventFields.EVENT_ID -> id = text;
                     case EventFields.TYPE -> type = text;
                     case EventFields.NAME -> name = text;
                     case EventFields.TIMESTAMP -> timestamp = text;
-                    default -> p.skipChildren();
+                    default -> {}
                 }
             }
         } catch (IOException | RuntimeException e) {

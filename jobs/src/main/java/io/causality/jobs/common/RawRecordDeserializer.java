@@ -21,7 +21,7 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
                         record.offset(),
                         record.value() == null ? new byte[0] : record.value());
         Header validated = record.headers().lastHeader(EventHeaders.VALIDATED);
-        if (validated != null) {
+        if (validated != null && validated.value() != null) {
             raw.validatedAs = new String(validated.value(), StandardCharsets.UTF_8);
         }
         out.collect(raw);

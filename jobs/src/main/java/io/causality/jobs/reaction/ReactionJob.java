@@ -9,6 +9,7 @@ import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.UniqueEvents;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -77,11 +78,12 @@ public final class ReactionJob {
 
     /** Adds the pipeline to the environment. */
     public void build(StreamExecutionEnvironment env) {
-        BroadcastStream<RuleUpdate> ruleStream =
+        DataStream<RuleUpdate> ruleRecords =
                 env.fromSource(rules, RulesTime.strategy(), "rules")
                         .uid("rules-source")
-                        .name("rules")
-                        .broadcast(RuleEvaluator.RULES, RuleEvaluator.RULES_READ);
+                        .name("rules");
+        BroadcastStream<RuleUpdate> ruleStream =
+                ruleRecords.broadcast(RuleEvaluator.RULES, RuleEvaluator.RULES_READ);
         // Event time for sequences comes from the Kafka record times (when the ingest stored the
         // event), and from the wall clock on a quiet partition; an event whose own timestamp is
         // older than the watermark is late for them.
@@ -96,17 +98,23 @@ public final class ReactionJob {
                         .uid(EventReader.UID)
                         .name("read events");
         // A client's retry or a replay must count once, in sequences ("5 times") above all.
+        RuleEvaluator evaluator =
+                new RuleEvaluator(
+                        settings.limits(),
+                        RulesTopicEnd.kafka(
+                                settings.kafka().bootstrapServers(), settings.rulesTopic()));
+        // Flink's broadcast operator, connected by hand so that it can hold event time back
+        // while the evaluator holds events for the rules topic at start.
         SingleOutputStreamOperator<RuleMatch> perEvent =
                 UniqueEvents.of(read, EventRecord.class, settings.dedupTtl())
-                        .connect(ruleStream)
-                        .process(
-                                new RuleEvaluator(
-                                        settings.limits(),
-                                        RulesTopicEnd.kafka(
-                                                settings.kafka().bootstrapServers(),
-                                                settings.rulesTopic())))
-                        .uid(RuleEvaluator.UID)
-                        .name("evaluate rules");
+                        .connect(ruleRecords.broadcast())
+                        .transform(
+                                "evaluate rules",
+                                TypeInformation.of(RuleMatch.class),
+                                new HoldingBroadcastOperator(
+                                        evaluator,
+                                        List.of(RuleEvaluator.RULES, RuleEvaluator.RULES_READ)))
+                        .uid(RuleEvaluator.UID);
         SingleOutputStreamOperator<RuleMatch> sequences =
                 perEvent.getSideOutput(RuleEvaluator.SEQUENCE_EVENTS)
                         .keyBy(SequenceInput::partitionKey, Types.STRING)

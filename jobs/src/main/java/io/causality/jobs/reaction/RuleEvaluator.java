@@ -150,6 +150,30 @@ public final class RuleEvaluator
         evaluate(event, ctx::output, out);
     }
 
+    /** Whether events are being held for the rules topic (the operator holds time back then). */
+    boolean holding() {
+        return atStart != null && atStart.waiting();
+    }
+
+    /**
+     * The wait for the rules topic ran out with no event or rule record arriving to notice it: the
+     * held events are evaluated now (called by {@link HoldingBroadcastOperator}'s timer).
+     */
+    void releaseOverdue(SideOutputs side, Collector<RuleMatch> out) {
+        if (holding()) {
+            LOG.warn(
+                    "the rules topic was not read within {}; evaluating the {} events held so far",
+                    limits.startupWait(),
+                    atStart.held());
+            beforeRules.inc(atStart.held());
+            release(side, out);
+        }
+    }
+
+    RuleLimits limits() {
+        return limits;
+    }
+
     private void release(SideOutputs side, Collector<RuleMatch> out) {
         for (EventRecord held : atStart.release()) {
             evaluate(held, side, out);
@@ -177,6 +201,10 @@ public final class RuleEvaluator
                 continue;
             }
             CompiledRule compiled = rule.compiled;
+            // Only the rule's own work is guarded: what the job does with the result (emit it)
+            // fails the job as any output would, and is not the rule's error.
+            SequenceInput forSequence = null;
+            RuleMatch match = null;
             try {
                 if (compiled.isSequence()) {
                     // Matched per (rule, app, key) downstream; without the key, no part in it.
@@ -185,8 +213,7 @@ public final class RuleEvaluator
                         if (eventText == null) {
                             eventText = new String(record.json, StandardCharsets.UTF_8);
                         }
-                        side.output(
-                                SEQUENCE_EVENTS,
+                        forSequence =
                                 new SequenceInput(
                                         rule.name(),
                                         rule.version(),
@@ -194,18 +221,23 @@ public final class RuleEvaluator
                                         record.app,
                                         record.id,
                                         eventText,
-                                        record.time));
+                                        record.time);
                     } else {
                         withoutKey.inc();
                     }
                 } else if (compiled.condition.test(event)) {
-                    RuleMatch m =
-                            compiled.match(null, record.app, List.of(event), Map.of(), record.time);
-                    matches.inc();
-                    out.collect(m);
+                    match = compiled.match(null, record.app, List.of(event), Map.of(), record.time);
                 }
             } catch (RuntimeException | StackOverflowError e) {
                 runtime.failed(rule, record.id, record.json, record.raw(), e, side);
+                continue;
+            }
+            if (forSequence != null) {
+                side.output(SEQUENCE_EVENTS, forSequence);
+            }
+            if (match != null) {
+                matches.inc();
+                out.collect(match);
             }
         }
     }

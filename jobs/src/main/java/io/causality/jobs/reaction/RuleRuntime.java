@@ -184,7 +184,8 @@ final class RuleRuntime {
     void restore(Iterable<String> statuses) throws Exception {
         for (String json : statuses) {
             RuleStatus s = RuleStatus.fromJson(EventJson.mapper().readTree(json));
-            restored.put(s.rule(), s);
+            // Every instance's list comes back (union state): the newest version wins.
+            restored.merge(s.rule(), s, (a, b) -> a.version() >= b.version() ? a : b);
         }
     }
 

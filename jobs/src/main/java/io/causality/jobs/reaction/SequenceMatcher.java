@@ -267,7 +267,8 @@ public final class SequenceMatcher
             if (rule != null && rule.refusal() != null) {
                 reportBuffered(rule, ctx);
             }
-            clearAll();
+            // Events waiting for a version this instance has not received stay waiting.
+            clearAllBut(true);
             return;
         }
         NFAState state = nfaState.value();
@@ -446,6 +447,7 @@ public final class SequenceMatcher
             Collector<RuleMatch> out) {
         for (Map<String, List<String>> match : found) {
             String last = null;
+            RuleMatch m;
             try {
                 List<JsonNode> events = new ArrayList<>();
                 Map<String, JsonNode> byStep = new LinkedHashMap<>();
@@ -466,15 +468,17 @@ public final class SequenceMatcher
                 if (events.isEmpty()) {
                     continue;
                 }
-                RuleMatch m =
+                m =
                         rule.rule()
                                 .compiled
                                 .match(key, app, events, byStep, MatchTime.of(rule, events, time));
-                matches.inc();
-                out.collect(m);
             } catch (Exception | StackOverflowError e) {
                 runtime.failed(rule.rule(), eventId(last), bytes(last), null, e, ctx::output);
+                continue;
             }
+            // Emitting is the job's work, not the rule's: outside the guard.
+            matches.inc();
+            out.collect(m);
         }
     }
 
@@ -539,13 +543,19 @@ public final class SequenceMatcher
 
     /** Releases the key's partial matches from the shared buffer and clears all its state. */
     private void clearAll() throws Exception {
+        clearAllBut(false);
+    }
+
+    private void clearAllBut(boolean keepPending) throws Exception {
         dropPartialMatches(nfaState.value());
         buffer.clear();
         legacyApp.clear();
         seen.clear();
         seenExpiry.clear();
-        pending.clear();
-        pendingSince.clear();
+        if (!keepPending) {
+            pending.clear();
+            pendingSince.clear();
+        }
     }
 
     private void dropPartialMatches(NFAState state) throws Exception {

@@ -1,9 +1,6 @@
 package io.causality.jobs.warehouse;
 
-import io.causality.schemas.lake.LakeColumn;
-import io.causality.schemas.lake.LakeSchema;
 import java.io.IOException;
-import java.util.List;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.connector.file.sink.compactor.RecordWiseFileCompactor;
@@ -17,10 +14,6 @@ import org.apache.parquet.hadoop.ParquetReader;
  * Flink's FileSystem, so local paths and S3 work alike.
  */
 final class LakeFileReader implements RecordWiseFileCompactor.Reader<LakeRow> {
-    private static final List<LakeColumn> COLUMNS = LakeSchema.columns();
-    private static final int EVENT_ID = indexOf("event_id");
-    private static final int TIMESTAMP = indexOf("timestamp");
-
     private final ParquetReader<GenericRecord> reader;
 
     LakeFileReader(Path path) throws IOException {
@@ -36,8 +29,9 @@ final class LakeFileReader implements RecordWiseFileCompactor.Reader<LakeRow> {
         if (r == null) {
             return null;
         }
-        Object id = r.get(EVENT_ID);
-        Object time = r.get(TIMESTAMP);
+        // By name: the file may have been written with another release's columns.
+        Object id = r.getSchema().getField("event_id") == null ? null : r.get("event_id");
+        Object time = r.getSchema().getField("timestamp") == null ? null : r.get("timestamp");
         // The partition is already decided (compaction stays inside one); only the values are
         // written.
         return new LakeRow(
@@ -50,14 +44,5 @@ final class LakeFileReader implements RecordWiseFileCompactor.Reader<LakeRow> {
     @Override
     public void close() throws IOException {
         reader.close();
-    }
-
-    private static int indexOf(String column) {
-        for (int i = 0; i < COLUMNS.size(); i++) {
-            if (COLUMNS.get(i).name().equals(column)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("the lake has no column " + column);
     }
 }

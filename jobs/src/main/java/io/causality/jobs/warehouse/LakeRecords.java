@@ -86,24 +86,41 @@ public final class LakeRecords {
         return out.toBytes();
     }
 
-    /** The values of an Avro record read back from a lake file, packed. */
+    /**
+     * The values of an Avro record read back from a lake file, packed in this release's columns:
+     * read by name, not position, since the file may have been written with other columns (an older
+     * release); a column the file lacks is absent, a value of another type is converted where it
+     * can be and absent where it cannot.
+     */
     public static byte[] pack(GenericRecord r) {
         PackedColumns out = new PackedColumns();
-        for (int i = 0; i < COLUMNS.size(); i++) {
-            Object v = r.get(i);
+        for (LakeColumn c : COLUMNS) {
+            Object v = r.getSchema().getField(c.name()) == null ? null : r.get(c.name());
             if (v == null) {
                 out.absent();
                 continue;
             }
-            switch (COLUMNS.get(i).type()) {
-                case STRING -> out.string(v.toString());
-                case LONG, TIMESTAMP -> out.int64(((Number) v).longValue());
-                case INT -> out.int32(((Number) v).intValue());
-                case DOUBLE -> out.float64(((Number) v).doubleValue());
-                case BOOLEAN -> out.bool((Boolean) v);
+            try {
+                switch (c.type()) {
+                    case STRING -> out.string(v.toString());
+                    case LONG, TIMESTAMP -> out.int64(number(v).longValue());
+                    case INT -> out.int32(number(v).intValue());
+                    case DOUBLE -> out.float64(number(v).doubleValue());
+                    case BOOLEAN ->
+                            out.bool(
+                                    v instanceof Boolean b
+                                            ? b
+                                            : Boolean.parseBoolean(v.toString()));
+                }
+            } catch (NumberFormatException e) {
+                out.absent();
             }
         }
         return out.toBytes();
+    }
+
+    private static Number number(Object v) {
+        return v instanceof Number n ? n : Double.valueOf(v.toString());
     }
 
     /**

@@ -86,4 +86,25 @@ class EventReaderTest {
         assertThat(dead.get(0).topic + "/" + dead.get(0).offset).isEqualTo("events/0");
         assertThat(dead).allSatisfy(d -> assertThat(d.job).isEqualTo("test-job"));
     }
+
+    /** An envelope field given an object or a list: nothing inside it is read as the envelope. */
+    @Test
+    void fieldsInsideANonStringEnvelopeValueAreNotTheEnvelopes() throws Exception {
+        send(
+                "{\"app_id\":\"shop\",\"name\":{\"app_id\":\"other\",\"event_id\":\"x\"},"
+                        + "\"type\":[\"custom\"],\"event_id\":\"e-1\","
+                        + "\"timestamp\":\"2026-11-22T10:15:00Z\"}");
+        send(
+                "{\"name\":{\"app_id\":\"other\"},\"app_id\":\"shop\",\"type\":\"app_open\","
+                        + "\"event_id\":\"e-2\",\"timestamp\":\"2026-11-22T10:15:00Z\"}");
+        assertThat(deadLetters())
+                .extracting(d -> d.reason)
+                .containsExactly(
+                        "not an event: app_id, type and event_id must be strings (set by the"
+                                + " ingest)");
+        List<EventRecord> out = harness.extractOutputValues();
+        assertThat(out)
+                .extracting(e -> e.app + " " + e.id + " " + e.name)
+                .containsExactly("shop e-2 null");
+    }
 }

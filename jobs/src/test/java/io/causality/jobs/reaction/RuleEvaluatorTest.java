@@ -375,4 +375,65 @@ class RuleEvaluatorTest {
         event(purchase("e2", "shop", 900));
         assertThat(matches()).extracting(m -> m.eventIds[0]).containsExactly("e2");
     }
+
+    /** The operator of the job, which holds event time back while events are held. */
+    private static BroadcastOperatorTestHarness<EventRecord, RuleUpdate, RuleMatch> holding(
+            RulesTopicEnd end) throws Exception {
+        var h =
+                new BroadcastOperatorTestHarness<EventRecord, RuleUpdate, RuleMatch>(
+                        new HoldingBroadcastOperator(
+                                new RuleEvaluator(LIMITS, end),
+                                List.of(RuleEvaluator.RULES, RuleEvaluator.RULES_READ)),
+                        1,
+                        1,
+                        0);
+        h.setup();
+        h.open();
+        // The rules input is idle in the job: event time follows the events alone.
+        h.processBroadcastWatermark(Long.MAX_VALUE);
+        return h;
+    }
+
+    private List<Long> watermarks() {
+        List<Long> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof org.apache.flink.streaming.api.watermark.Watermark w) {
+                out.add(w.getTimestamp());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * While events wait for the rules topic, event time waits with them: had it moved on, the held
+     * events would all be late for the sequences once released.
+     */
+    @Test
+    void eventTimeWaitsWhileEventsWaitForTheRules() throws Exception {
+        harness.close();
+        harness = holding(() -> java.util.Map.of(0, 7L));
+        event(purchase("e1", "shop", 900));
+        harness.processWatermark(Instant.parse("2026-11-22T12:05:00Z").toEpochMilli());
+        assertThat(watermarks()).as("held with e1").isEmpty();
+        rule(deploy(BIG, 7));
+        // The watermark comes out after the released match (matches() drains the output).
+        assertThat(watermarks())
+                .containsExactly(Instant.parse("2026-11-22T12:05:00Z").toEpochMilli());
+        assertThat(matches()).extracting(m -> m.eventIds[0]).containsExactly("e1");
+    }
+
+    /** On a quiet system the wait ends by the clock: nothing else would notice it ran out. */
+    @Test
+    void heldEventsAreEvaluatedWhenTheWaitRunsOutWithNothingElseArriving() throws Exception {
+        harness.close();
+        harness = holding(() -> java.util.Map.of(0, 7L));
+        rule(deploy(BIG, 3));
+        event(purchase("e1", "shop", 900));
+        harness.processWatermark(Instant.parse("2026-11-22T12:05:00Z").toEpochMilli());
+        assertThat(harness.getOutput()).isEmpty();
+        harness.setProcessingTime(LIMITS.startupWait().toMillis() + 1);
+        assertThat(matches())
+                .extracting(m -> m.eventIds[0] + " v" + m.version)
+                .containsExactly("e1 v3");
+    }
 }

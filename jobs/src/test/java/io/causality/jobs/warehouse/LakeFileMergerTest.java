@@ -74,4 +74,67 @@ class LakeFileMergerTest {
             assertThat(footer.getRecordCount()).isEqualTo(2);
         }
     }
+
+    /**
+     * Files written with other columns (an older release's) cannot have their row groups appended
+     * to this release's: they are rewritten row by row, each value read by its column's name.
+     */
+    @Test
+    void filesOfAnotherReleasesColumnsAreRewrittenByName(@TempDir Path dir) throws Exception {
+        Path current = dir.resolve(".part-0.parquet");
+        Events.writeParquet(Events.rows(2), current, CompressionCodecName.SNAPPY);
+        Path older = dir.resolve(".part-1.parquet");
+        org.apache.avro.Schema old =
+                org.apache.avro.SchemaBuilder.record("event")
+                        .namespace("io.causality.lake")
+                        .fields()
+                        .optionalString("type")
+                        .optionalString("event_id")
+                        .endRecord();
+        try (var w =
+                org.apache.parquet.avro.AvroParquetWriter
+                        .<org.apache.avro.generic.GenericRecord>builder(
+                                new org.apache.parquet.io.LocalOutputFile(older))
+                        .withSchema(old)
+                        .build()) {
+            var r = new org.apache.avro.generic.GenericData.Record(old);
+            r.put("type", "app_open");
+            r.put("event_id", "from-an-older-release");
+            w.write(r);
+        }
+        Path merged = dir.resolve("compacted-part-0.parquet");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new LakeFileMerger(new LakeWriterFactory(CompressionCodecName.SNAPPY))
+                .compact(
+                        List.of(
+                                new org.apache.flink.core.fs.Path(current.toUri()),
+                                new org.apache.flink.core.fs.Path(older.toUri())),
+                        out);
+        Files.write(merged, out.toByteArray());
+        List<String[]> back = new ArrayList<>();
+        try (LakeFileReader r =
+                new LakeFileReader(new org.apache.flink.core.fs.Path(merged.toUri()))) {
+            for (LakeRow row = r.read(); row != null; row = r.read()) {
+                back.add(LakeRecords.texts(row));
+            }
+        }
+        int eventId = indexOf("event_id");
+        int type = indexOf("type");
+        int total = indexOf("properties_json");
+        assertThat(back).hasSize(3);
+        assertThat(back.get(2)[eventId]).isEqualTo("from-an-older-release");
+        assertThat(back.get(2)[type]).isEqualTo("app_open");
+        assertThat(back.get(2)[total]).isNull();
+        assertThat(back.get(0)).containsExactly(LakeRecords.texts(Events.rows(2).get(0)));
+    }
+
+    private static int indexOf(String column) {
+        var columns = io.causality.schemas.lake.LakeSchema.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(column)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(column);
+    }
 }

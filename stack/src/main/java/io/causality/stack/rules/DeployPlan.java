@@ -39,8 +39,9 @@ public record DeployPlan(List<Change> changes) {
     }
 
     /**
-     * @param statuses what the jobs said about rules (suspended, refused): an unchanged rule whose
-     *     deployed version they stopped is published again with the next version, which resumes it
+     * @param statuses what the jobs said about rules: an unchanged rule whose deployed version they
+     *     suspended is published again with the next version, which resumes it (a refused one must
+     *     be changed)
      */
     public static DeployPlan of(
             List<ParsedRules> files,
@@ -64,7 +65,11 @@ public record DeployPlan(List<Change> changes) {
                                     new DeployedRule(rule, 1, now, source)));
                 } else if (RuleJson.toJson(was.rule()).equals(RuleJson.toJson(rule))) {
                     RuleStatus status = statuses.get(rule.name());
-                    if (status != null && status.version() == was.version()) {
+                    // A refused version is refused again if deployed as it is: only a suspension
+                    // (errors on events) is resumed by deploying the same text anew.
+                    if (status != null
+                            && status.version() == was.version()
+                            && status.state() == RuleStatus.State.SUSPENDED) {
                         int v = was.version() + 1;
                         changes.add(
                                 new Change(

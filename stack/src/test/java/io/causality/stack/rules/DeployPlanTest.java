@@ -66,7 +66,8 @@ class DeployPlanTest {
                         Parser.parse(
                                 "r.rules",
                                 "rule \"stuck\" on app_open then emit \"t\" end\n"
-                                        + "rule \"fine\" on app_open then emit \"t\" end\n"));
+                                        + "rule \"fine\" on app_open then emit \"t\" end\n"
+                                        + "rule \"refused\" on app_open then emit \"t\" end\n"));
         Map<String, DeployedRule> deployed = new java.util.TreeMap<>();
         for (var r : files.get(0).rules()) {
             deployed.put(r.name(), new DeployedRule(r, 2, NOW.minusSeconds(60), "r.rules:1"));
@@ -102,7 +103,9 @@ class DeployPlanTest {
                         DeployPlan.Change::version)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("stuck", DeployPlan.Kind.RESUME, 3),
-                        org.assertj.core.groups.Tuple.tuple("fine", DeployPlan.Kind.UNCHANGED, 2));
+                        org.assertj.core.groups.Tuple.tuple("fine", DeployPlan.Kind.UNCHANGED, 2),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "refused", DeployPlan.Kind.UNCHANGED, 2));
         assertThat(plan.toPublish()).extracting(DeployedRule::version).containsExactly(3);
     }
 }
