@@ -63,17 +63,16 @@ public final class EventReader extends ProcessFunction<RawRecord, EventRecord> {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                     // Not a string: nothing inside it may be taken for an envelope field.
                     p.skipChildren();
                 }
                 switch (field) {
-                    case EventFields.APP_ID -> app = text;
-                    case EventFields.EVENT_ID -> id = text;
-                    case EventFields.TYPE -> type = text;
-                    case EventFields.NAME -> name = text;
-                    case EventFields.TIMESTAMP -> timestamp = text;
+                    case EventFields.APP_ID -> app = text(p, value);
+                    case EventFields.EVENT_ID -> id = text(p, value);
+                    case EventFields.TYPE -> type = text(p, value);
+                    case EventFields.NAME -> name = text(p, value);
+                    case EventFields.TIMESTAMP -> timestamp = text(p, value);
                     default -> {}
                 }
             }
@@ -94,6 +93,13 @@ public final class EventReader extends ProcessFunction<RawRecord, EventRecord> {
             throw new NotAnEvent(e.getMessage());
         }
         return new EventRecord(app, id, type, name, time, raw.value, raw);
+    }
+
+    /**
+     * A string value's text; null for any other value (the last one of a repeated field counts).
+     */
+    private static String text(JsonParser p, JsonToken value) throws IOException {
+        return value == JsonToken.VALUE_STRING ? p.getText() : null;
     }
 
     private static String firstLine(String s) {

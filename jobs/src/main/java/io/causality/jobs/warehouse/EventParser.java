@@ -16,9 +16,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns events into lake rows: parsed once, checked against the event schemas, their columns read.
- * Anything that is not a valid event goes to the dead-letter side output with the reason, counted;
- * the job goes on.
+ * Turns events into lake rows: checked against the event schemas (unless the ingest did), their
+ * columns read in one streaming pass. Anything that is not a valid event goes to the dead-letter
+ * side output with the reason, counted; the job goes on.
  */
 public final class EventParser extends ProcessFunction<EventRecord, LakeRow> {
     private static final long serialVersionUID = 1L;
@@ -26,25 +26,27 @@ public final class EventParser extends ProcessFunction<EventRecord, LakeRow> {
 
     private transient EventValidator validator;
     private transient DeadLetters deadLetters;
+    private transient PackedColumns buffer;
 
     @Override
     public void open(OpenContext context) {
         validator = new EventValidator();
+        buffer = new PackedColumns();
         deadLetters = DeadLetters.open(getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public void processElement(EventRecord record, Context ctx, Collector<LakeRow> out) {
-        JsonNode event;
-        try {
-            event = EventJson.readTree(record.json);
-        } catch (IOException e) {
-            deadLetter(ctx, record, "not JSON: " + firstLine(e.getMessage()));
-            return;
-        }
         // The ingest checked what it stored against these schemas (the record says so); a record
         // from elsewhere is checked in full. Either way each column gets a value of its type.
         if (!Schemas.VERSION.equals(record.validatedAs)) {
+            JsonNode event;
+            try {
+                event = EventJson.readTree(record.json);
+            } catch (IOException e) {
+                deadLetter(ctx, record, "not JSON: " + firstLine(e.getMessage()));
+                return;
+            }
             List<Violation> violations = validator.validate(event);
             if (!violations.isEmpty()) {
                 deadLetter(
@@ -58,11 +60,17 @@ public final class EventParser extends ProcessFunction<EventRecord, LakeRow> {
                 return;
             }
         }
+        byte[] columns;
         try {
-            out.collect(new LakeRow(record.id, record.app, record.time, LakeRecords.pack(event)));
+            columns = LakeRecords.pack(record.json, buffer);
+        } catch (IOException e) {
+            deadLetter(ctx, record, "not JSON: " + firstLine(e.getMessage()));
+            return;
         } catch (LakeRecords.WrongType e) {
             deadLetter(ctx, record, "invalid event: " + e.getMessage());
+            return;
         }
+        out.collect(new LakeRow(record.id, record.app, record.time, columns));
     }
 
     private void deadLetter(Context ctx, EventRecord record, String reason) {

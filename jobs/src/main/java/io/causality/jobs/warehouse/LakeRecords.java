@@ -1,12 +1,16 @@
 package io.causality.jobs.warehouse;
 
-import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.causality.schemas.EventJson;
 import io.causality.schemas.Timestamps;
 import io.causality.schemas.lake.LakeColumn;
 import io.causality.schemas.lake.LakeSchema;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -18,15 +22,12 @@ import org.apache.avro.util.Utf8;
 public final class LakeRecords {
     private static final List<LakeColumn> COLUMNS = LakeSchema.columns();
 
-    /** Where each column's value is in the event, compiled once (null: not read from one place). */
-    private static final JsonPointer[] POINTERS =
-            COLUMNS.stream()
-                    .map(c -> c.pointer() == null ? null : JsonPointer.compile(c.pointer()))
-                    .toArray(JsonPointer[]::new);
+    /** The fields the columns are read from, as a tree from the event's top level. */
+    private static final Field ROOT = fieldTree();
 
     private LakeRecords() {}
 
-    /** A value whose JSON type its column cannot hold. */
+    /** A value whose JSON type its column cannot hold, or a record that is not a JSON object. */
     public static final class WrongType extends Exception {
         WrongType(String message) {
             super(message, null, false, false);
@@ -34,56 +35,181 @@ public final class LakeRecords {
     }
 
     /**
+     * A field of the event that columns are read from: its own value's column (or -1), the fields
+     * inside it that columns are read from, and every column read from it or below it.
+     */
+    private static final class Field {
+        final Map<String, Field> children = new HashMap<>();
+        int column = -1;
+        int[] below = new int[0];
+    }
+
+    private static Field fieldTree() {
+        Field root = new Field();
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            String pointer = COLUMNS.get(i).pointer();
+            if (pointer == null) {
+                continue;
+            }
+            Field f = root;
+            for (String name : pointer.substring(1).split("/", -1)) {
+                f = f.children.computeIfAbsent(name, n -> new Field());
+                f.below = append(f.below, i);
+            }
+            f.column = i;
+        }
+        return root;
+    }
+
+    private static int[] append(int[] a, int v) {
+        int[] out = Arrays.copyOf(a, a.length + 1);
+        out[a.length] = v;
+        return out;
+    }
+
+    /** A JSON value kept as it is in the event's bytes (an object or array in a string column). */
+    private record Slice(int from, int to) {}
+
+    /**
      * The column values of an event, packed in lake column order ({@link PackedColumns}), each
      * checked against its column's type: what the lake stores is what the event said, or the event
      * is refused (a number column never gets a string's 0, a timestamp column never an unreadable
-     * time).
+     * time). One streaming pass over the bytes: no tree is built, fields no column reads are
+     * skipped, and objects kept as JSON ({@code context_json}, {@code properties_json}) are the
+     * event's own bytes. As in a parsed tree, a repeated field's last value counts.
      *
      * @throws WrongType naming the first column whose value does not fit
+     * @throws IOException if the bytes are not JSON
      */
-    public static byte[] pack(JsonNode event) throws WrongType {
-        PackedColumns out = new PackedColumns();
-        for (int i = 0; i < COLUMNS.size(); i++) {
-            LakeColumn c = COLUMNS.get(i);
-            JsonNode v = POINTERS[i] == null ? event.at(c.pointer()) : event.at(POINTERS[i]);
-            if (v.isMissingNode() || v.isNull()) {
-                out.absent();
-                continue;
+    public static byte[] pack(byte[] json) throws WrongType, IOException {
+        return pack(json, new PackedColumns());
+    }
+
+    /** As {@link #pack(byte[])}, packing in the given (reused) buffer. */
+    static byte[] pack(byte[] json, PackedColumns buffer) throws WrongType, IOException {
+        Object[] values = new Object[COLUMNS.size()];
+        try (JsonParser p = EventJson.mapper().getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new WrongType("not a JSON object");
             }
-            switch (c.type()) {
-                case STRING -> out.string(v.isContainerNode() ? v.toString() : v.asText());
-                case LONG -> {
-                    whole(c, v, v.canConvertToLong());
-                    out.int64(v.asLong());
-                }
-                case INT -> {
-                    whole(c, v, v.canConvertToInt());
-                    out.int32(v.asInt());
-                }
-                case DOUBLE -> {
-                    if (!v.isNumber()) {
-                        throw wrong(c, v, "a number");
-                    }
-                    out.float64(v.asDouble());
-                }
-                case BOOLEAN -> {
-                    if (!v.isBoolean()) {
-                        throw wrong(c, v, "true or false");
-                    }
-                    out.bool(v.asBoolean());
-                }
-                case TIMESTAMP -> {
-                    long millis;
-                    try {
-                        millis = Timestamps.parse(v.asText()).toEpochMilli();
-                    } catch (RuntimeException e) {
-                        throw wrong(c, v, "an RFC 3339 instant");
-                    }
-                    out.int64(millis);
-                }
+            readObject(p, json, ROOT, values);
+        }
+        PackedColumns out = buffer.reset();
+        for (Object v : values) {
+            if (v == null) {
+                out.absent();
+            } else if (v instanceof String s) {
+                out.string(s);
+            } else if (v instanceof Slice s) {
+                out.utf8(json, s.from, s.to - s.from);
+            } else if (v instanceof Long l) {
+                out.int64(l);
+            } else if (v instanceof Integer i) {
+                out.int32(i);
+            } else if (v instanceof Double d) {
+                out.float64(d);
+            } else {
+                out.bool((Boolean) v);
             }
         }
         return out.toBytes();
+    }
+
+    private static void readObject(JsonParser p, byte[] json, Field field, Object[] values)
+            throws IOException, WrongType {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            Field child = field.children.get(p.currentName());
+            JsonToken t = p.nextToken();
+            if (child == null) {
+                p.skipChildren();
+                continue;
+            }
+            // The last value of a repeated field replaces everything read from an earlier one.
+            for (int i : child.below) {
+                values[i] = null;
+            }
+            int from = (int) p.currentTokenLocation().getByteOffset();
+            if (t == JsonToken.START_OBJECT && !child.children.isEmpty()) {
+                readObject(p, json, child, values);
+            } else {
+                p.skipChildren();
+            }
+            if (child.column >= 0) {
+                values[child.column] = value(COLUMNS.get(child.column), p, json, t, from);
+            }
+        }
+    }
+
+    /**
+     * A string value: its bytes between the quotes as they are when it has no escape (they are its
+     * UTF-8 already), decoded and encoded again only when it has one.
+     */
+    private static Object text(JsonParser p, byte[] json, int from) throws IOException {
+        p.finishToken();
+        int to = (int) p.currentLocation().getByteOffset() - 1;
+        for (int i = from + 1; i < to; i++) {
+            if (json[i] == '\\') {
+                return p.getText();
+            }
+        }
+        return new Slice(from + 1, to);
+    }
+
+    /** The value of the current token (or of the container that just ended) for a column. */
+    private static Object value(LakeColumn c, JsonParser p, byte[] json, JsonToken t, int from)
+            throws IOException, WrongType {
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        boolean container = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY;
+        switch (c.type()) {
+            case STRING -> {
+                if (container) {
+                    return new Slice(from, (int) p.currentLocation().getByteOffset());
+                }
+                if (t == JsonToken.VALUE_STRING) {
+                    return text(p, json, from);
+                }
+                return p.getText();
+            }
+            case LONG -> {
+                if (t == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                    return p.getLongValue();
+                }
+                throw wrong(c, p, t, from, "a whole number that fits the column");
+            }
+            case INT -> {
+                if (t == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() == JsonParser.NumberType.INT) {
+                    return p.getIntValue();
+                }
+                throw wrong(c, p, t, from, "a whole number that fits the column");
+            }
+            case DOUBLE -> {
+                if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    return p.getDoubleValue();
+                }
+                throw wrong(c, p, t, from, "a number");
+            }
+            case BOOLEAN -> {
+                if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+                    return t == JsonToken.VALUE_TRUE;
+                }
+                throw wrong(c, p, t, from, "true or false");
+            }
+            case TIMESTAMP -> {
+                if (t == JsonToken.VALUE_STRING) {
+                    try {
+                        return Timestamps.parse(p.getText()).toEpochMilli();
+                    } catch (RuntimeException e) {
+                        // refused below
+                    }
+                }
+                throw wrong(c, p, t, from, "an RFC 3339 instant");
+            }
+        }
+        throw new IllegalStateException("no column type " + c.type());
     }
 
     /**
@@ -156,14 +282,16 @@ public final class LakeRecords {
         return out;
     }
 
-    private static void whole(LakeColumn c, JsonNode v, boolean fits) throws WrongType {
-        if (!v.isIntegralNumber() || !fits) {
-            throw wrong(c, v, "a whole number that fits the column");
+    private static WrongType wrong(
+            LakeColumn c, JsonParser p, JsonToken t, int from, String expected) throws IOException {
+        String shown;
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+            shown = "an " + (t == JsonToken.START_OBJECT ? "object" : "array");
+        } else if (t == JsonToken.VALUE_STRING) {
+            shown = EventJson.mapper().writeValueAsString(p.getText());
+        } else {
+            shown = p.getText();
         }
-    }
-
-    private static WrongType wrong(LakeColumn c, JsonNode v, String expected) {
-        String shown = v.toString();
         return new WrongType(
                 "column "
                         + c.name()

@@ -14,6 +14,12 @@ final class PackedColumns {
     private byte[] bytes = new byte[1024];
     private int size;
 
+    /** Empties the buffer for the next row; {@link #toBytes} copies, so nothing is shared. */
+    PackedColumns reset() {
+        size = 0;
+        return this;
+    }
+
     void absent() {
         ensure(1);
         bytes[size++] = 0;
@@ -21,11 +27,16 @@ final class PackedColumns {
 
     void string(String s) {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        ensure(1 + 5 + utf8.length);
+        utf8(utf8, 0, utf8.length);
+    }
+
+    /** A string given as UTF-8 bytes, copied from {@code src}. */
+    void utf8(byte[] src, int offset, int length) {
+        ensure(1 + 5 + length);
         bytes[size++] = 1;
-        writeVarInt(utf8.length);
-        System.arraycopy(utf8, 0, bytes, size, utf8.length);
-        size += utf8.length;
+        writeVarInt(length);
+        System.arraycopy(src, offset, bytes, size, length);
+        size += length;
     }
 
     void int64(long v) {

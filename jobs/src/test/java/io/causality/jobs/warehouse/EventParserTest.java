@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.EventRecord;
-import io.causality.schemas.lake.LakeColumn;
-import io.causality.schemas.lake.LakeSchema;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -24,13 +21,7 @@ class EventParserTest {
     }
 
     private String value(LakeRow row, String column) {
-        List<LakeColumn> cols = LakeSchema.columns();
-        int i =
-                IntStream.range(0, cols.size())
-                        .filter(k -> cols.get(k).name().equals(column))
-                        .findFirst()
-                        .orElseThrow();
-        return LakeRecords.texts(row)[i];
+        return Events.column(row, column);
     }
 
     private List<DeadLetter> deadLetters() {

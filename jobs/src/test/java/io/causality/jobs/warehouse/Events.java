@@ -38,6 +38,18 @@ final class Events {
     }
 
     /** n purchases of app "shop", one second apart, as the parser makes them into lake rows. */
+    /** A row's value of the named column, as {@link LakeRecords#texts} gives it. */
+    static String column(LakeRow row, String name) {
+        List<io.causality.schemas.lake.LakeColumn> cols =
+                io.causality.schemas.lake.LakeSchema.columns();
+        for (int i = 0; i < cols.size(); i++) {
+            if (cols.get(i).name().equals(name)) {
+                return LakeRecords.texts(row)[i];
+            }
+        }
+        throw new IllegalArgumentException("no lake column " + name);
+    }
+
     static List<LakeRow> rows(int n) throws Exception {
         OneInputStreamOperatorTestHarness<EventRecord, LakeRow> parser =
                 ProcessFunctionTestHarnesses.forProcessFunction(new EventParser());
