@@ -40,6 +40,17 @@ public final class EventEnricher {
         }
     }
 
+    /**
+     * The longest user agent stored (the schema's {@code context.user_agent} limit): a longer
+     * {@code User-Agent} header is cut there, so the header can never make an event invalid. A
+     * client that sets {@code context.user_agent} itself is held to the limit instead.
+     */
+    public static final int MAX_USER_AGENT = 1024;
+
+    /**
+     * Adds what the server knows. It never replaces what the client sent with something else: a
+     * field of the wrong type is left as it is, for the check of the stored event to refuse.
+     */
     public void enrich(ObjectNode event, Origin origin) {
         event.put(EventFields.APP_ID, origin.appId());
         if (!event.hasNonNull(EventFields.EVENT_ID)) {
@@ -48,26 +59,41 @@ public final class EventEnricher {
         event.put(EventFields.RECEIVED_AT, origin.receivedAtText());
         correctClockSkew(event, origin.receivedAt(), origin.receivedAtText());
 
-        ObjectNode context =
-                event.get(EventFields.CONTEXT) instanceof ObjectNode c
-                        ? c
-                        : event.putObject(EventFields.CONTEXT);
-        if (!context.hasNonNull(EventFields.CONTEXT_IP) && origin.ip() != null) {
-            context.put(EventFields.CONTEXT_IP, origin.ip());
+        JsonNode givenContext = event.get(EventFields.CONTEXT);
+        if (givenContext == null || givenContext.isNull()) {
+            givenContext = event.putObject(EventFields.CONTEXT);
         }
-        if (!context.hasNonNull(EventFields.CONTEXT_USER_AGENT) && origin.userAgent() != null) {
-            context.put(EventFields.CONTEXT_USER_AGENT, origin.userAgent());
-        }
-        ObjectNode source =
-                context.get(EventFields.CONTEXT_SOURCE) instanceof ObjectNode s
-                        ? s
-                        : context.putObject(EventFields.CONTEXT_SOURCE);
-        if (!source.has("api")) {
-            source.put("api", origin.api());
+        if (givenContext instanceof ObjectNode context) {
+            String ip = IpAddresses.literal(origin.ip());
+            if (!context.hasNonNull(EventFields.CONTEXT_IP) && ip != null) {
+                context.put(EventFields.CONTEXT_IP, ip);
+            }
+            if (!context.hasNonNull(EventFields.CONTEXT_USER_AGENT) && origin.userAgent() != null) {
+                context.put(EventFields.CONTEXT_USER_AGENT, bounded(origin.userAgent()));
+            }
+            JsonNode source = context.get(EventFields.CONTEXT_SOURCE);
+            if (source == null || source.isNull()) {
+                source = context.putObject(EventFields.CONTEXT_SOURCE);
+            }
+            if (source instanceof ObjectNode s && !s.has("api")) {
+                s.put("api", origin.api());
+            }
         }
         if (!event.has(EventFields.PROPERTIES)) {
             event.putObject(EventFields.PROPERTIES);
         }
+    }
+
+    /** At most {@link #MAX_USER_AGENT} characters, never half of a surrogate pair. */
+    static String bounded(String userAgent) {
+        if (userAgent.length() <= MAX_USER_AGENT) {
+            return userAgent;
+        }
+        int end = MAX_USER_AGENT;
+        if (Character.isHighSurrogate(userAgent.charAt(end - 1))) {
+            end--;
+        }
+        return userAgent.substring(0, end);
     }
 
     /**
@@ -76,11 +102,16 @@ public final class EventEnricher {
      * client's timestamp is kept; without a timestamp the event happened when it was received.
      */
     static void correctClockSkew(ObjectNode event, Instant received, String receivedText) {
-        Instant timestamp = instant(event.get(EventFields.TIMESTAMP));
-        Instant sentAt = instant(event.get(EventFields.SENT_AT));
-        if (timestamp == null) {
+        JsonNode given = event.get(EventFields.TIMESTAMP);
+        if (given == null || given.isNull()) {
             event.put(EventFields.TIMESTAMP, receivedText);
             return;
+        }
+        Instant timestamp = instant(given);
+        JsonNode sent = event.get(EventFields.SENT_AT);
+        Instant sentAt = instant(sent);
+        if (timestamp == null || (sentAt == null && sent != null && !sent.isNull())) {
+            return; // unreadable: left as sent, for the check to refuse
         }
         String original = Timestamps.format(timestamp);
         event.put(EventFields.ORIGINAL_TIMESTAMP, original);
@@ -93,11 +124,15 @@ public final class EventEnricher {
         }
     }
 
-    /** Validation already checked the format; parses RFC 3339 with any offset to UTC. */
+    /** RFC 3339 with any offset, to UTC; null when absent or unreadable (the check refuses it). */
     private static Instant instant(JsonNode node) {
         if (node == null || !node.isTextual()) {
             return null;
         }
-        return Timestamps.parse(node.textValue());
+        try {
+            return Timestamps.parse(node.textValue());
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 }

@@ -17,10 +17,12 @@ public record IngestConfig(
         long maxDecompressedBytes,
         int maxEventBytes,
         int maxBatchEvents,
+        Duration maxFutureEventTime,
         int rateLimitPerSecond,
         int rateLimitBurst,
         List<String> corsAllowedOrigins,
         boolean trustForwardedFor,
+        int trustedProxies,
         String signingSecret,
         Duration signatureSkew,
         Duration keyRefreshInterval,
@@ -55,10 +57,12 @@ public record IngestConfig(
                                 MAX_BATCH_EVENTS_CEILING,
                                 1,
                                 MAX_BATCH_EVENTS_CEILING),
+                        s.duration("limits.max-future-event-time", Duration.ofHours(24)),
                         s.integer("rate-limit.requests-per-second", 100, 1, 1_000_000),
                         s.integer("rate-limit.burst", 200, 1, 10_000_000),
                         s.list("cors.allowed-origins"),
                         s.bool("http.trust-forwarded-for", false),
+                        s.integer("http.trusted-proxies", 1, 1, 16),
                         s.required("auth.signing-secret"),
                         s.duration("auth.signature-skew", Duration.ofMinutes(5)),
                         s.duration("auth.key-refresh-interval", Duration.ofSeconds(5)),
@@ -92,6 +96,9 @@ public record IngestConfig(
         }
         if (c.kafkaAckTimeout.toMillis() < 1000) {
             s.problem("kafka.ack-timeout must be at least 1s");
+        }
+        if (c.maxFutureEventTime.isNegative()) {
+            s.problem("limits.max-future-event-time must not be negative");
         }
         s.check();
         return c;

@@ -19,6 +19,21 @@ public final class ErrorCodes {
     public static final String EVENT_TOO_LARGE = "event_too_large";
     public static final String INVALID_EVENT = "invalid_event";
 
+    /**
+     * A number the lake cannot keep as sent: not finite, too small to be told from zero, or a whole
+     * number beyond 64 bits where the column is a long.
+     */
+    public static final String NUMBER_OUT_OF_RANGE = "number_out_of_range";
+
+    /** A string or field name that is not valid Unicode (a lone surrogate such as \ud800). */
+    public static final String INVALID_UNICODE = "invalid_unicode";
+
+    /** Nested deeper than every reader of events accepts. */
+    public static final String TOO_DEEP = "too_deep";
+
+    /** An event time too far ahead of the time it was received. */
+    public static final String TIMESTAMP_IN_FUTURE = "timestamp_in_future";
+
     private ErrorCodes() {}
 
     /** Maps a JSON Schema keyword that failed to the code we report. */

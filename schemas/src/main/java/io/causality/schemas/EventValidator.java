@@ -62,6 +62,21 @@ public final class EventValidator {
             return violations;
         }
         collect(envelope.validate(event), "$", violations);
+        JsonValues.check(event, violations);
+        for (String field : TIMES) {
+            JsonNode time = event.get(field);
+            String path = "$." + field;
+            if (time != null
+                    && time.isTextual()
+                    && violations.stream().noneMatch(v -> v.path().equals(path))
+                    && !parses(time.textValue())) {
+                violations.add(
+                        new Violation(
+                                ErrorCodes.INVALID_FORMAT,
+                                path,
+                                "not an RFC 3339 date-time, e.g. 2026-11-22T10:15:00.250Z"));
+            }
+        }
 
         // Present with a wrong type is reported by the schema as wrong_type, not as missing.
         if (!present(event, EventFields.USER_ID) && !present(event, EventFields.ANONYMOUS_ID)) {
@@ -98,6 +113,23 @@ public final class EventValidator {
         }
         if (properties.isObject()) {
             collect(propertySchemas.get(type).validate(properties), "$.properties", violations);
+        }
+    }
+
+    /** The envelope's date-time fields: each must be readable by {@link Timestamps#parse}. */
+    private static final List<String> TIMES =
+            List.of(
+                    EventFields.TIMESTAMP,
+                    EventFields.SENT_AT,
+                    EventFields.ORIGINAL_TIMESTAMP,
+                    EventFields.RECEIVED_AT);
+
+    private static boolean parses(String time) {
+        try {
+            Timestamps.parse(time);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

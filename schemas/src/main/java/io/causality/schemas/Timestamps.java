@@ -14,7 +14,12 @@ import java.time.temporal.ChronoUnit;
 public final class Timestamps {
     private Timestamps() {}
 
-    /** Parses an RFC 3339 date-time to an instant truncated to milliseconds. */
+    /**
+     * Parses an RFC 3339 date-time to an instant truncated to milliseconds. A leap second ({@code
+     * 23:59:60Z}) becomes the last millisecond before it ({@code 23:59:59.999Z}).
+     *
+     * @throws java.time.format.DateTimeParseException if it is not an RFC 3339 date-time
+     */
     public static Instant parse(String s) {
         Instant fast = parseCommon(s);
         return fast != null
@@ -88,8 +93,14 @@ public final class Timestamps {
                 || minute < 0
                 || minute > 59
                 || second < 0
-                || second > 59) {
+                || second > 60) {
             return null;
+        }
+        // A leap second (RFC 3339 allows :60) is the last millisecond of the minute before it:
+        // java.time has no instant for it, and events stay in order.
+        boolean leap = second == 60;
+        if (leap) {
+            second = 59;
         }
         int pos = 19;
         int millis = 0;
@@ -125,6 +136,9 @@ public final class Timestamps {
             offsetSeconds = (z == '+' ? 1 : -1) * (oh * 3600 + om * 60);
         } else {
             return null;
+        }
+        if (leap) {
+            millis = 999;
         }
         long epochDay = daysFromCivil(year, month, day);
         long epochSecond = epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;

@@ -95,7 +95,29 @@ class EventValidatorTest {
                         "{\"type\":\"checkout_start\",\"user_id\":\"u\",\"properties\":{\"products\":[{\"quantity\":0}]}}",
                         "out_of_range",
                         "$.properties.products[0].quantity"),
-                Arguments.of("[]", "not_an_object", "$"));
+                Arguments.of("[]", "not_an_object", "$"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"properties\":{\"x\":1e999999999}}",
+                        "number_out_of_range",
+                        "$.properties.x"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"anonymous_id\":\"\\ud800\"}",
+                        "invalid_unicode",
+                        "$.anonymous_id"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"properties\":{\"\\udc00k\":1}}",
+                        "invalid_unicode",
+                        "$.properties"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"context\":{\"screen\":"
+                                + "{\"width\":18446744073709551616}}}",
+                        "number_out_of_range",
+                        "$.context.screen.width"),
+                Arguments.of(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"context\":{\"screen\":"
+                                + "{\"width\":1e20}}}",
+                        "number_out_of_range",
+                        "$.context.screen.width"));
     }
 
     @ParameterizedTest(name = "{1} at {2}")
@@ -139,6 +161,50 @@ class EventValidatorTest {
     void purchaseFactoryIsValid() {
         ObjectNode event = SampleEvents.purchase("u-7", 30);
         assertThat(VALIDATOR.validate(event)).isEmpty();
+    }
+
+    /** The Segment mapping nests traits one level deeper: a tree can outgrow what was parsed. */
+    @Test
+    void aTreeDeeperThanTheReadersAcceptIsRefused() {
+        ObjectNode event = SampleEvents.purchase("u-7", 30);
+        ObjectNode inner = (ObjectNode) event.get("properties");
+        for (int depth = 3; depth <= EventJson.MAX_NESTING_DEPTH + 1; depth++) {
+            inner = inner.putObject("a");
+        }
+        assertThat(VALIDATOR.validate(event))
+                .extracting(Violation::code, Violation::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "too_deep", "$.properties" + ".a".repeat(31)));
+    }
+
+    @Test
+    void numbersTooSmallToKeepAreRefusedWhenReadExactly() throws IOException {
+        var exact =
+                EventJson.mapper()
+                        .reader()
+                        .with(
+                                com.fasterxml.jackson.databind.DeserializationFeature
+                                        .USE_BIG_DECIMAL_FOR_FLOATS);
+        JsonNode event =
+                exact.readTree(
+                        "{\"type\":\"app_open\",\"user_id\":\"u\",\"properties\":"
+                                + "{\"tiny\":1e-999999999,\"zero\":0.0,\"small\":4.9e-324}}");
+        assertThat(VALIDATOR.validate(event))
+                .extracting(Violation::code, Violation::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "number_out_of_range", "$.properties.tiny"));
+    }
+
+    @Test
+    void aLeapSecondAndAValidPairOfSurrogatesAreAccepted() throws IOException {
+        assertThat(
+                        VALIDATOR.validate(
+                                json(
+                                        "{\"type\":\"app_open\",\"user_id\":\"\\ud83d\\ude00\","
+                                                + "\"timestamp\":\"2016-12-31T23:59:60Z\"}")))
+                .isEmpty();
     }
 
     private static JsonNode json(String s) throws IOException {

@@ -80,4 +80,12 @@ class TimestampsTest {
         assertThat(Timestamps.format(Instant.parse("+12026-01-01T00:00:00Z")))
                 .isEqualTo("+12026-01-01T00:00:00Z");
     }
+
+    @Test
+    void aLeapSecondIsTheLastMillisecondBeforeIt() {
+        org.assertj.core.api.Assertions.assertThat(Timestamps.parse("2016-12-31T23:59:60Z"))
+                .isEqualTo(java.time.Instant.parse("2016-12-31T23:59:59.999Z"));
+        org.assertj.core.api.Assertions.assertThat(Timestamps.parse("2017-01-01T05:29:60.5+05:30"))
+                .isEqualTo(java.time.Instant.parse("2016-12-31T23:59:59.999Z"));
+    }
 }

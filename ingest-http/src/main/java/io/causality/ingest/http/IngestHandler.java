@@ -2,13 +2,13 @@ package io.causality.ingest.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.ingest.EventEnricher;
+import io.causality.ingest.EventPipeline;
 import io.causality.ingest.IngestConfig;
 import io.causality.ingest.IngestMetrics;
 import io.causality.ingest.auth.KeyCache;
@@ -16,10 +16,6 @@ import io.causality.ingest.auth.RequestSignature;
 import io.causality.ingest.auth.WriteKey;
 import io.causality.ingest.auth.WriteKeys;
 import io.causality.ingest.kafka.EventPublisher;
-import io.causality.ingest.segment.SegmentMapper;
-import io.causality.schemas.ErrorCodes;
-import io.causality.schemas.Event;
-import io.causality.schemas.EventFields;
 import io.causality.schemas.EventJson;
 import io.causality.schemas.EventValidator;
 import io.causality.schemas.Violation;
@@ -65,9 +61,7 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
     private final RateLimiter rateLimiter;
     private final Cors cors;
     private final BodyDecoder decoder;
-    private final EventValidator validator;
-    private final SegmentMapper segment = new SegmentMapper();
-    private final EventEnricher enricher = new EventEnricher();
+    private final EventPipeline pipeline;
     private final EventPublisher publisher;
     private final IngestMetrics metrics;
     private final Clock clock;
@@ -91,7 +85,12 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         this.rateLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst());
         this.cors = new Cors(config.corsAllowedOrigins());
         this.decoder = new BodyDecoder(config.maxDecompressedBytes());
-        this.validator = validator;
+        this.pipeline =
+                new EventPipeline(
+                        validator,
+                        (int) config.maxDecompressedBytes(),
+                        config.maxEventBytes(),
+                        config.maxFutureEventTime());
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
@@ -99,7 +98,7 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         this.mapper =
                 EventJson.newMapper(
                         EventJson.MAX_NESTING_DEPTH, (int) config.maxDecompressedBytes());
-        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.reader = pipeline.reader();
     }
 
     /** One request from arrival to answer. */
@@ -358,56 +357,22 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         ArrayNode rejected = mapper.createArrayNode();
         ArrayNode eventIds = mapper.createArrayNode();
         List<EventPublisher.Outgoing> outgoing = new ArrayList<>(items.size());
+        EventPipeline.Call call =
+                new EventPipeline.Call(
+                        ex.endpoint.api() == Endpoint.Api.SEGMENT,
+                        ex.endpoint.segmentCall(),
+                        ex.endpoint.batch(),
+                        root);
         long bytes = 0;
         for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            if (ex.endpoint.api() == Endpoint.Api.SEGMENT) {
-                if (item instanceof ObjectNode o && ex.endpoint.batch()) {
-                    SegmentMapper.inheritFromBatch(root, o);
-                }
-                SegmentMapper.Mapped mapped = segment.map(item, ex.endpoint.segmentCall(), appId);
-                if (mapped.problem() != null) {
-                    reject(rejected, i, List.of(mapped.problem()));
-                    continue;
-                }
-                item = mapped.event();
-            } else if (root.isObject() && item instanceof ObjectNode o && root.has("sent_at")) {
-                o.putIfAbsent(EventFields.SENT_AT, root.get("sent_at"));
-            }
-            List<Violation> violations = validator.validate(item);
-            if (!violations.isEmpty()) {
-                reject(rejected, i, violations);
+            EventPipeline.Result result = pipeline.process(items.get(i), call, origin);
+            if (!result.accepted()) {
+                reject(rejected, i, result.problems());
                 continue;
             }
-            ObjectNode event = (ObjectNode) item;
-            enricher.enrich(event, origin);
-            byte[] value = serialize(event);
-            // The limit applies to the event as stored; measuring the bytes we write anyway
-            // saves serialising every event twice.
-            if (value.length > config.maxEventBytes()) {
-                reject(
-                        rejected,
-                        i,
-                        List.of(
-                                new Violation(
-                                        ErrorCodes.EVENT_TOO_LARGE,
-                                        "$",
-                                        "the event is "
-                                                + value.length
-                                                + " bytes as stored; at most "
-                                                + config.maxEventBytes()
-                                                + " are accepted")));
-                continue;
-            }
-            bytes += value.length;
-            eventIds.add(event.get(EventFields.EVENT_ID).textValue());
-            outgoing.add(
-                    new EventPublisher.Outgoing(
-                            Event.partitionKey(
-                                    appId,
-                                    text(event, EventFields.ANONYMOUS_ID),
-                                    text(event, EventFields.USER_ID)),
-                            value));
+            bytes += result.value().length;
+            eventIds.add(result.eventId());
+            outgoing.add(new EventPublisher.Outgoing(result.key(), result.value()));
         }
         ex.accepted = outgoing.size();
         ex.rejected = items.size() - outgoing.size();
@@ -723,13 +688,14 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
     }
 
     private String clientIp(HttpServerRequest req) {
-        if (config.trustForwardedFor()) {
-            String fwd = req.getHeader("X-Forwarded-For");
-            if (fwd != null && !fwd.isBlank()) {
-                return fwd.split(",", 2)[0].trim();
-            }
+        String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+        if (!config.trustForwardedFor()) {
+            return peer;
         }
-        return req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+        String forwarded =
+                ForwardedFor.client(
+                        req.headers().getAll("X-Forwarded-For"), config.trustedProxies());
+        return forwarded != null ? forwarded : peer;
     }
 
     private void preflight(Exchange ex, String origin) throws ApiException {
@@ -885,10 +851,5 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a parsed JSON tree always serialises", e);
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isTextual() ? v.textValue() : null;
     }
 }

@@ -2,6 +2,7 @@ package io.causality.ingest.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.NameBasedGenerator;
@@ -10,6 +11,7 @@ import io.causality.schemas.EventFields;
 import io.causality.schemas.EventType;
 import io.causality.schemas.Violation;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -74,6 +76,10 @@ public final class SegmentMapper {
                     ErrorCodes.MISSING_FIELD,
                     "$.type",
                     "a batch item needs a type: track, page, screen, identify, group or alias");
+        }
+        Violation wrongType = wrongType(call, type);
+        if (wrongType != null) {
+            return new Mapped(null, wrongType);
         }
         ObjectNode event = NODES.objectNode();
         ObjectNode properties = NODES.objectNode();
@@ -177,6 +183,59 @@ public final class SegmentMapper {
         }
     }
 
+    /**
+     * The JSON type each field of a Segment call must have when present (null counts as absent).
+     */
+    private static final List<Map.Entry<String, JsonNodeType>> FIELD_TYPES =
+            List.of(
+                    Map.entry("type", JsonNodeType.STRING),
+                    Map.entry("event", JsonNodeType.STRING),
+                    Map.entry("name", JsonNodeType.STRING),
+                    Map.entry("messageId", JsonNodeType.STRING),
+                    Map.entry("userId", JsonNodeType.STRING),
+                    Map.entry("anonymousId", JsonNodeType.STRING),
+                    Map.entry("groupId", JsonNodeType.STRING),
+                    Map.entry("previousId", JsonNodeType.STRING),
+                    Map.entry("timestamp", JsonNodeType.STRING),
+                    Map.entry("originalTimestamp", JsonNodeType.STRING),
+                    Map.entry("sentAt", JsonNodeType.STRING),
+                    Map.entry("properties", JsonNodeType.OBJECT),
+                    Map.entry("traits", JsonNodeType.OBJECT),
+                    Map.entry("context", JsonNodeType.OBJECT),
+                    Map.entry("integrations", JsonNodeType.OBJECT));
+
+    /**
+     * A field of the wrong JSON type is refused, as the native API refuses one, never dropped or
+     * changed. Segment's libraries send ids as strings; a number id is refused too rather than
+     * turned into text, so that what is stored is what was sent.
+     */
+    private static Violation wrongType(JsonNode call, String type) {
+        for (Map.Entry<String, JsonNodeType> f : FIELD_TYPES) {
+            JsonNode v = call.get(f.getKey());
+            if (v != null && !v.isNull() && v.getNodeType() != f.getValue()) {
+                return new Violation(
+                        ErrorCodes.WRONG_TYPE,
+                        "$." + f.getKey(),
+                        f.getKey()
+                                + " must be "
+                                + (f.getValue() == JsonNodeType.OBJECT ? "an object" : "a string")
+                                + " in a "
+                                + type
+                                + " call, got "
+                                + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        JsonNode context = call.get("context");
+        JsonNode source = context == null ? null : context.get(EventFields.CONTEXT_SOURCE);
+        if (source != null && !source.isNull() && !source.isObject()) {
+            return new Violation(
+                    ErrorCodes.WRONG_TYPE,
+                    "$.context.source",
+                    "context.source must be an object; the ingest records the call's origin there");
+        }
+        return null;
+    }
+
     private static ObjectNode mapContext(JsonNode context) {
         ObjectNode out = NODES.objectNode();
         if (context == null || !context.isObject()) {
@@ -200,6 +259,8 @@ public final class SegmentMapper {
     }
 
     private static void copyTraits(JsonNode call, ObjectNode properties) {
+        // Kept as one object under properties.traits: one level deeper than sent, which the check
+        // of the stored event holds to the readers' nesting limit.
         JsonNode traits = call.get("traits");
         if (traits != null && !traits.isNull()) {
             properties.set("traits", traits);

@@ -177,12 +177,27 @@ public final class LakeRecords {
                         && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
                     return p.getLongValue();
                 }
+                if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    // 1170.0 or 4.5E15 is a whole number too (JSON Schema's "integer" says so).
+                    try {
+                        return p.getDecimalValue().longValueExact();
+                    } catch (ArithmeticException notWholeOrTooLarge) {
+                        // refused below
+                    }
+                }
                 throw wrong(c, p, t, from, "a whole number that fits the column");
             }
             case INT -> {
                 if (t == JsonToken.VALUE_NUMBER_INT
                         && p.getNumberType() == JsonParser.NumberType.INT) {
                     return p.getIntValue();
+                }
+                if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    try {
+                        return p.getDecimalValue().intValueExact();
+                    } catch (ArithmeticException notWholeOrTooLarge) {
+                        // refused below
+                    }
                 }
                 throw wrong(c, p, t, from, "a whole number that fits the column");
             }

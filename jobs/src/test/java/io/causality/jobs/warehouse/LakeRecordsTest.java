@@ -72,7 +72,7 @@ class LakeRecordsTest {
     }
 
     @Test
-    void aValueOfTheWrongTypeNamesItsColumnAndWhatItGot() {
+    void aValueOfTheWrongTypeNamesItsColumnAndWhatItGot() throws Exception {
         assertThatThrownBy(() -> pack("{\"context\":{\"screen\":{\"width\":\"wide\"}}}"))
                 .isInstanceOf(LakeRecords.WrongType.class)
                 .hasMessage(
@@ -82,6 +82,13 @@ class LakeRecordsTest {
                         () -> pack("{\"context\":{\"screen\":{\"width\":99999999999999999999}}}"))
                 .hasMessageContaining(
                         "needs a whole number that fits the column, got 99999999999999999999");
+        assertThat(
+                        value(
+                                pack("{\"context\":{\"screen\":{\"width\":4.5E15}}}"),
+                                "context_screen_width"))
+                .isEqualTo("4500000000000000");
+        assertThatThrownBy(() -> pack("{\"context\":{\"screen\":{\"width\":1e20}}}"))
+                .hasMessageContaining("got 1e20");
         assertThatThrownBy(() -> pack("{\"context\":{\"screen\":{\"width\":1.5}}}"))
                 .hasMessageContaining("got 1.5");
         assertThatThrownBy(() -> pack("{\"context\":{\"screen\":{\"width\":{\"a\":1}}}}"))
