@@ -515,7 +515,23 @@ class BadInputIT {
                                         RequestSignature.sign(
                                                 secret(),
                                                 now,
+                                                "POST",
+                                                "/v1/events",
                                                 "{}".getBytes(StandardCharsets.UTF_8))
+                                    };
+                                }),
+                        401,
+                        "invalid_signature"));
+        c.add(
+                new Case(
+                        "signature for another path",
+                        signedWith(
+                                b -> {
+                                    long now = Instant.now().getEpochSecond();
+                                    return new String[] {
+                                        Long.toString(now),
+                                        RequestSignature.sign(
+                                                secret(), now, "POST", "/v1/events/batch", b)
                                     };
                                 }),
                         401,
@@ -528,7 +544,8 @@ class BadInputIT {
                                     long now = Instant.now().getEpochSecond();
                                     return new String[] {
                                         Long.toString(now),
-                                        RequestSignature.sign("wrong-secret", now, b)
+                                        RequestSignature.sign(
+                                                "wrong-secret", now, "POST", "/v1/events", b)
                                     };
                                 }),
                         401,
@@ -540,7 +557,9 @@ class BadInputIT {
                                 b -> {
                                     long old = Instant.now().minusSeconds(3600).getEpochSecond();
                                     return new String[] {
-                                        Long.toString(old), RequestSignature.sign(secret(), old, b)
+                                        Long.toString(old),
+                                        RequestSignature.sign(
+                                                secret(), old, "POST", "/v1/events", b)
                                     };
                                 }),
                         401,
@@ -553,7 +572,8 @@ class BadInputIT {
                                     long future = Instant.now().plusSeconds(3600).getEpochSecond();
                                     return new String[] {
                                         Long.toString(future),
-                                        RequestSignature.sign(secret(), future, b)
+                                        RequestSignature.sign(
+                                                secret(), future, "POST", "/v1/events", b)
                                     };
                                 }),
                         401,
@@ -566,11 +586,11 @@ class BadInputIT {
                         "invalid_signature"));
         c.add(
                 new Case(
-                        "signature scheme v2",
+                        "signature scheme v3",
                         signedWith(
                                 b ->
                                         new String[] {
-                                            Long.toString(Instant.now().getEpochSecond()), "v2=00"
+                                            Long.toString(Instant.now().getEpochSecond()), "v3=00"
                                         }),
                         401,
                         "invalid_signature"));

@@ -238,11 +238,34 @@ class IngestToKafkaIT {
         assertThat(unsigned.errorCode()).isEqualTo("signature_required");
 
         long now = Instant.now().getEpochSecond();
-        IngestClient.Answer signed =
-                client.send(
-                        signedRequest(
-                                k.plainKey(), now, RequestSignature.sign(secret, now, body), body));
+        HttpRequest request =
+                signedRequest(
+                        k.plainKey(),
+                        now,
+                        RequestSignature.sign(secret, now, "POST", "/v1/events", body),
+                        body);
+        IngestClient.Answer signed = client.send(request);
         assertThat(signed.status()).as(signed.body().toString()).isEqualTo(200);
+
+        // The same signed request again is a replay (on 069312a it was stored a second time).
+        IngestClient.Answer replayed = client.send(request);
+        assertThat(replayed.status()).as(replayed.body().toString()).isEqualTo(401);
+        assertThat(replayed.errorCode()).isEqualTo("signature_replayed");
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theOlderV1SignatureIsStillAcceptedOnceInThisRelease() throws Exception {
+        KeyStore.CreatedKey k = pipeline.keys.create("backend-v1", "server", true);
+        String secret =
+                new RequestSignature(Pipeline.SIGNING_SECRET, Duration.ofMinutes(5))
+                        .secretFor(k.record().keyId());
+        byte[] body = EventJson.mapper().writeValueAsBytes(purchase("v1", 1));
+        long now = Instant.now().getEpochSecond();
+        HttpRequest request =
+                signedRequest(k.plainKey(), now, RequestSignature.sign(secret, now, body), body);
+        assertThat(client.send(request).status()).isEqualTo(200);
+        assertThat(client.send(request).errorCode()).isEqualTo("signature_replayed");
     }
 
     static HttpRequest signedRequest(String key, long ts, String signature, byte[] body) {

@@ -128,4 +128,56 @@ class KafkaOutageIT {
                         .body();
         assertThat(ready.get("kafka").asText()).isEqualTo("up");
     }
+
+    /**
+     * A misnamed (or deleted) events topic while the cluster answers: on 069312a every record of a
+     * 500-event batch blocked its event loop for max.block.ms, so the request and every other one
+     * on that loop hung for minutes. Now the health probe finds the topic missing and requests are
+     * refused at once, naming it, until it exists.
+     */
+    @Test
+    void aMissingTopicIsRefusedAtOnceAndNeverHoldsTheEventLoop() throws Exception {
+        pipeline.kafka.awaitReady(Duration.ofSeconds(90));
+        String topic = "causality.missing-" + UUID.randomUUID().toString().substring(0, 8);
+        var server = pipeline.startIngest(Map.of("kafka.topic", topic, "http.event-loops", "1"));
+        IngestClient client = new IngestClient("http://127.0.0.1:" + server.port());
+        try {
+            String key = pipeline.newKey("missing-topic");
+            java.net.http.HttpRequest batch =
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(client.baseUrl() + "/v1/events/batch"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", IngestClient.basic(key))
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                                            "{\"events\":"
+                                                    + EventJson.mapper()
+                                                            .writeValueAsString(batch(500))
+                                                    + "}"))
+                            .build();
+            IngestClient.Answer refused = client.send(batch);
+            assertThat(refused.status()).as(refused.body().toString()).isEqualTo(503);
+            assertThat(refused.errorCode()).isEqualTo("kafka_unavailable");
+            assertThat(refused.body().at("/error/message").asText()).contains(topic);
+            JsonNode ready =
+                    client.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            client.baseUrl() + "/ready"))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .build())
+                            .body();
+            assertThat(ready.get("kafka_problem").asText()).contains(topic);
+
+            // Once the topic exists, the same ingest stores events without a restart.
+            pipeline.kafka.createTopics(
+                    List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)));
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> client.send(batch).status() == 200);
+        } finally {
+            server.close();
+        }
+    }
 }

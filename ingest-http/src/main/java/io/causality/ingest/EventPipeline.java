@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.ingest.segment.SegmentMapper;
 import io.causality.schemas.ErrorCodes;
@@ -57,7 +58,9 @@ public final class EventPipeline {
     public ObjectReader reader() {
         return mapper.reader()
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // 11.0 stays 11.0: the digits sent are the digits stored.
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     }
 
     /** What becomes of one event: stored (key, bytes and id), or refused with every problem. */

@@ -26,6 +26,7 @@ public final class IngestMetrics {
     public static final String EVENTS_REJECTED = "causality.ingest.events.rejected";
     public static final String PRODUCE_LATENCY = "causality.ingest.produce.latency";
     public static final String BATCH_SIZE = "causality.ingest.batch.size";
+    public static final String KEY_LOOKUPS = "causality.ingest.key.lookups";
 
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -94,6 +95,21 @@ public final class IngestMetrics {
 
     public void produced(long nanos) {
         produceLatency.record(Duration.ofNanos(nanos));
+    }
+
+    /**
+     * A write key the cache did not know: looked up and found, unknown or failed, or not looked up
+     * (limited per address, or too many lookups running).
+     */
+    public void keyLookup(String outcome) {
+        counters.computeIfAbsent(
+                        KEY_LOOKUPS + "|" + outcome,
+                        k ->
+                                Counter.builder(KEY_LOOKUPS)
+                                        .description("Write keys looked up in PostgreSQL")
+                                        .tag("outcome", outcome)
+                                        .register(registry))
+                .increment();
     }
 
     public void batch(int events) {

@@ -105,7 +105,15 @@ class EventPipelineTest {
                                         "{\"type\":\"app_open\",\"anonymous_id\":\"a\",\"properties\":{\"x\":1e-999999999}}",
                                         origin(null, null))))
                 .isEqualTo("number_out_of_range at $.properties.x");
-        // An exact decimal is stored as sent.
+        // An exact decimal is stored as sent, with its digits.
+        assertThat(
+                        new String(
+                                nativeEvent(
+                                                "{\"type\":\"app_open\",\"anonymous_id\":\"a\",\"properties\":{\"t\":11.0}}",
+                                                origin(null, null))
+                                        .value(),
+                                java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"t\":11.0");
         JsonNode event =
                 stored(
                         nativeEvent(

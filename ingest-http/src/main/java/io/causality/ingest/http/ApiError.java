@@ -18,6 +18,7 @@ public enum ApiError {
     SIGNATURE_REQUIRED(401, "signature_required"),
     INVALID_SIGNATURE(401, "invalid_signature"),
     SIGNATURE_EXPIRED(401, "signature_expired"),
+    SIGNATURE_REPLAYED(401, "signature_replayed"),
     ORIGIN_NOT_ALLOWED(403, "origin_not_allowed"),
     NOT_FOUND(404, "not_found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
@@ -27,10 +28,12 @@ public enum ApiError {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
     UNSUPPORTED_CONTENT_ENCODING(415, "unsupported_content_encoding"),
     RATE_LIMITED(429, "rate_limited"),
+    TOO_MANY_UNKNOWN_KEYS(429, "too_many_unknown_keys"),
     INTERNAL_ERROR(500, "internal_error"),
     KAFKA_UNAVAILABLE(503, "kafka_unavailable"),
     OVERLOADED(503, "overloaded"),
     KEY_STORE_UNAVAILABLE(503, "key_store_unavailable"),
+    KEY_LOOKUPS_BUSY(503, "key_lookups_busy"),
     SHUTTING_DOWN(503, "shutting_down");
 
     private final int status;

@@ -62,6 +62,7 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
     private final Cors cors;
     private final BodyDecoder decoder;
     private final EventPipeline pipeline;
+    private final KeyLookups lookups;
     private final EventPublisher publisher;
     private final IngestMetrics metrics;
     private final Clock clock;
@@ -85,6 +86,8 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         this.rateLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst());
         this.cors = new Cors(config.corsAllowedOrigins());
         this.decoder = new BodyDecoder(config.maxDecompressedBytes());
+        this.lookups =
+                new KeyLookups(config.unknownKeyLookupsPerSecond(), config.maxPendingKeyLookups());
         this.pipeline =
                 new EventPipeline(
                         validator,
@@ -171,12 +174,16 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         switch (path) {
             case "/health" -> respond(ex, 200, mapper.createObjectNode().put("status", "up"));
             case "/ready" -> {
-                boolean kafka = publisher.reachable();
+                String kafkaProblem = publisher.problem();
+                boolean kafka = kafkaProblem == null;
                 boolean keyStore = keys.healthy();
                 boolean ready = kafka && keyStore && !draining.getAsBoolean();
                 ObjectNode body = mapper.createObjectNode();
                 body.put("status", ready ? "ready" : "not_ready");
                 body.put("kafka", kafka ? "up" : "down");
+                if (!kafka) {
+                    body.put("kafka_problem", kafkaProblem);
+                }
                 body.put("key_store", keyStore ? "up" : "down");
                 body.put("draining", draining.getAsBoolean());
                 respond(ex, ready ? 200 : 503, body);
@@ -229,9 +236,32 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         if (keys.knownMiss(hash)) {
             throw invalidKey();
         }
+        switch (lookups.tryStart(clientIp(req))) {
+            case ADDRESS_LIMITED -> {
+                metrics.keyLookup("limited");
+                req.response().putHeader("Retry-After", "1");
+                throw new ApiException(
+                        ApiError.TOO_MANY_UNKNOWN_KEYS,
+                        "too many unknown write keys from this address; check the key and retry"
+                                + " after 1 s");
+            }
+            case BUSY -> {
+                metrics.keyLookup("busy");
+                req.response().putHeader("Retry-After", "1");
+                throw new ApiException(
+                        ApiError.KEY_LOOKUPS_BUSY,
+                        "too many new write keys are being looked up; retry after 1 s");
+            }
+            case GO -> {}
+        }
         vertx.executeBlocking(() -> keys.lookup(hash), false)
                 .onComplete(
                         ar -> {
+                            lookups.finished();
+                            metrics.keyLookup(
+                                    ar.failed()
+                                            ? "failed"
+                                            : ar.result().isPresent() ? "found" : "unknown");
                             try {
                                 if (ar.failed()) {
                                     LOG.warn(
@@ -399,11 +429,14 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
             long bytes,
             ArrayNode rejected,
             ArrayNode eventIds) {
-        if (!publisher.reachable()) {
+        String kafkaProblem = publisher.problem();
+        if (kafkaProblem != null) {
             refuseUnstored(
                     ex,
                     ApiError.KAFKA_UNAVAILABLE,
-                    "the event log (Kafka) is unavailable; nothing was stored, retry with the same event_ids",
+                    "the event log (Kafka) is unavailable ("
+                            + kafkaProblem
+                            + "); nothing was stored, retry with the same event_ids",
                     5,
                     eventIds,
                     rejected);
@@ -610,7 +643,14 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
             return;
         }
         RequestSignature.Failure failure =
-                signatures.verify(ex.key.keyId(), ts, sig, raw, clock.instant());
+                signatures.verify(
+                        ex.key.keyId(),
+                        ts,
+                        sig,
+                        ex.req.method().name(),
+                        ex.req.path(),
+                        raw,
+                        clock.instant());
         if (failure == null) {
             return;
         }
@@ -628,17 +668,22 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                             "the signature timestamp is more than "
                                     + config.signatureSkew().toSeconds()
                                     + " s away from the server's clock");
+            case REPLAYED ->
+                    throw new ApiException(
+                            ApiError.SIGNATURE_REPLAYED,
+                            "this signature was used before; sign every request (a retry too)"
+                                    + " with a new timestamp");
             case MALFORMED ->
                     throw new ApiException(
                             ApiError.INVALID_SIGNATURE,
                             RequestSignature.SIGNATURE_HEADER
-                                    + " must be v1=<hex HMAC-SHA256> and "
+                                    + " must be v2=<hex HMAC-SHA256> and "
                                     + RequestSignature.TIMESTAMP_HEADER
                                     + " unix seconds");
             default ->
                     throw new ApiException(
                             ApiError.INVALID_SIGNATURE,
-                            "the signature does not match the body; sign <timestamp>.<raw body> with the key's signing secret");
+                            "the signature does not match; sign <timestamp>\\n<METHOD>\\n<path>\\n<raw body> (v2) with the key's signing secret");
         }
     }
 

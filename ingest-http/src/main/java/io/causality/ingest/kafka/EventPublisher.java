@@ -47,7 +47,7 @@ public final class EventPublisher implements AutoCloseable {
     private final long maxInflightBytes;
     private final AtomicLong inflightBytes = new AtomicLong();
     private final ScheduledExecutorService monitor;
-    private volatile boolean clusterReachable;
+    private volatile String problem = "Kafka not probed yet";
 
     public EventPublisher(IngestConfig config) {
         this(new KafkaProducer<>(producerProperties(config)), adminFor(config), config);
@@ -110,29 +110,51 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     private void probe() {
-        boolean up;
+        String problem;
         try {
-            up =
+            boolean nodes =
                     !admin.describeCluster(new DescribeClusterOptions().timeoutMs(1800))
                             .nodes()
                             .get(2, TimeUnit.SECONDS)
                             .isEmpty();
+            problem = nodes ? topicProblem() : "the Kafka cluster has no brokers";
         } catch (Exception e) {
-            up = false;
+            problem = "the Kafka cluster does not answer";
         }
-        if (up != clusterReachable) {
-            if (up) {
-                LOG.info("Kafka cluster reachable");
-            } else {
-                LOG.warn("Kafka cluster unreachable; event requests answer 503 until it is back");
-            }
+        String before = this.problem;
+        if (problem == null && before != null) {
+            LOG.info("Kafka reachable and topic {} present again", topic);
+        } else if (problem != null && !problem.equals(before)) {
+            LOG.warn("{}; event requests answer 503 until it is back", problem);
         }
-        clusterReachable = up;
+        this.problem = problem;
     }
 
-    /** Whether the cluster answered the last probe. */
+    /**
+     * A topic whose metadata the producer cannot find makes every send() block for max.block.ms: a
+     * deleted or misnamed topic is found here, and requests are refused at once while it lasts.
+     */
+    private String topicProblem() throws Exception {
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(2, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause()
+                    instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return "the events topic " + topic + " does not exist";
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the cluster answered the last probe and has the events topic. */
     public boolean reachable() {
-        return clusterReachable;
+        return problem == null;
+    }
+
+    /** Why event requests are refused now, or null while Kafka and the topic are there. */
+    public String problem() {
+        return problem;
     }
 
     public long inflightBytes() {
@@ -170,10 +192,42 @@ public final class EventPublisher implements AutoCloseable {
      * released before the callback runs.
      */
     public void publish(List<Outgoing> records, long reservedBytes, Completion completion) {
+        send(
+                producer,
+                topic,
+                records,
+                (acknowledged, firstError) -> {
+                    inflightBytes.addAndGet(-reservedBytes);
+                    completion.done(acknowledged, firstError);
+                });
+    }
+
+    /**
+     * Sends the records in order and calls back once, when every one is acknowledged or failed. The
+     * first failure fails the rest at once without sending them: a topic the producer has no
+     * metadata for blocks each send() for max.block.ms before failing it, and a request of 500
+     * records would otherwise hold its event loop for minutes.
+     */
+    static void send(
+            Producer<String, byte[]> producer,
+            String topic,
+            List<Outgoing> records,
+            Completion completion) {
         AtomicInteger pending = new AtomicInteger(records.size());
         AtomicInteger acked = new AtomicInteger();
         AtomicReference<Exception> firstError = new AtomicReference<>();
-        for (Outgoing r : records) {
+        java.util.function.IntConsumer done =
+                n -> {
+                    if (pending.addAndGet(-n) == 0) {
+                        completion.done(acked.get(), firstError.get());
+                    }
+                };
+        for (int i = 0; i < records.size(); i++) {
+            if (firstError.get() != null) {
+                done.accept(records.size() - i);
+                return;
+            }
+            Outgoing r = records.get(i);
             try {
                 producer.send(
                         new ProducerRecord<>(topic, null, r.key(), r.value(), VALIDATED),
@@ -183,19 +237,13 @@ public final class EventPublisher implements AutoCloseable {
                             } else {
                                 firstError.compareAndSet(null, error);
                             }
-                            if (pending.decrementAndGet() == 0) {
-                                inflightBytes.addAndGet(-reservedBytes);
-                                completion.done(acked.get(), firstError.get());
-                            }
+                            done.accept(1);
                         });
             } catch (RuntimeException e) {
-                // send() itself failed (metadata timeout, closed producer): same path as a
-                // failed acknowledgement, so the request still gets exactly one answer.
+                // send() itself failed (closed producer, serialisation): same path as a failed
+                // acknowledgement, so the request still gets exactly one answer.
                 firstError.compareAndSet(null, e);
-                if (pending.decrementAndGet() == 0) {
-                    inflightBytes.addAndGet(-reservedBytes);
-                    completion.done(acked.get(), firstError.get());
-                }
+                done.accept(1);
             }
         }
     }

@@ -1,0 +1,126 @@
+package io.causality.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.causality.ingest.auth.WriteKeys;
+import io.causality.stack.demo.IngestClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A flood of made-up write keys: on 069312a each was a PostgreSQL query on the four worker threads
+ * that also reload the keys. Now lookups of unknown keys are limited per client address before any
+ * query and at most two run at once: the flood gets 401, 429 or 503, a real client keeps getting
+ * 200, and the key reload (readiness) never falls behind.
+ */
+class KeyFloodIT {
+    private static Pipeline pipeline;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = Pipeline.start("key-flood");
+        pipeline.startIngest(Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pipeline.close();
+    }
+
+    @Test
+    void aFloodOfUnknownKeysCostsBoundedLookupsAndARealClientKeepsItsAnswers() throws Exception {
+        IngestClient client = pipeline.client;
+        String key = pipeline.newKey("flood");
+        byte[] event =
+                "{\"type\":\"app_open\",\"anonymous_id\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(client.post("/v1/events", key, event).status()).isEqualTo(200);
+
+        int floodRequests = 3000;
+        Map<Integer, AtomicInteger> floodStatuses = new ConcurrentHashMap<>();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<Future<?>> flood = new ArrayList<>();
+        AtomicInteger sent = new AtomicInteger();
+        for (int t = 0; t < 10; t++) {
+            flood.add(
+                    pool.submit(
+                            () -> {
+                                while (sent.incrementAndGet() <= floodRequests) {
+                                    int status =
+                                            client.post("/v1/events", WriteKeys.generate(), event)
+                                                    .status();
+                                    floodStatuses
+                                            .computeIfAbsent(status, s -> new AtomicInteger())
+                                            .incrementAndGet();
+                                }
+                                return null;
+                            }));
+        }
+        List<Integer> realStatuses = new ArrayList<>();
+        List<Integer> readyStatuses = new ArrayList<>();
+        Future<?> real =
+                pool.submit(
+                        () -> {
+                            while (flooding.get()) {
+                                realStatuses.add(client.post("/v1/events", key, event).status());
+                                readyStatuses.add(
+                                        client.send(
+                                                        HttpRequest.newBuilder(
+                                                                        URI.create(
+                                                                                client.baseUrl()
+                                                                                        + "/ready"))
+                                                                .timeout(Duration.ofSeconds(10))
+                                                                .build())
+                                                .status());
+                            }
+                            return null;
+                        });
+        for (Future<?> f : flood) {
+            f.get();
+        }
+        flooding.set(false);
+        real.get();
+        pool.shutdown();
+
+        assertThat(floodStatuses.keySet()).as("flood answers").isSubsetOf(401, 429, 503);
+        assertThat(floodStatuses.get(429)).as("limited per address").isNotNull();
+        assertThat(realStatuses).isNotEmpty().containsOnly(200);
+        assertThat(readyStatuses).containsOnly(200);
+
+        // Looked up: at most the address's burst plus its rate over the flood's duration, far
+        // fewer than the keys sent.
+        String metrics =
+                java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(client.baseUrl() + "/metrics"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+        double unknown = counter(metrics, "outcome=\"unknown\"");
+        assertThat(unknown).isGreaterThan(0).isLessThan(floodRequests / 4.0);
+    }
+
+    private static double counter(String metrics, String label) {
+        return metrics.lines()
+                .filter(
+                        l ->
+                                l.startsWith("causality_ingest_key_lookups_total{")
+                                        && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
