@@ -3,8 +3,10 @@ package io.causality.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.contracts.Topics;
+import io.causality.ingest.segment.SegmentMapper;
 import io.causality.processes.StackLayout;
 import io.causality.rules.topic.RuleTopic;
 import io.causality.schemas.EventJson;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -258,8 +261,103 @@ class LakeThroughClusterIT {
      * their newest checkpoints, not from those older savepoints: every accepted event is in the
      * lake exactly once. Before, {@code up} took the savepoint and wrote everything since again.
      */
+    /**
+     * Segment's own Node.js libraries, the current {@code @segment/analytics-node} and the older
+     * {@code analytics-node}, installed from the npm registry at the versions in {@code
+     * src/test/node/segment/package-lock.json} and pointed at the ingest with nothing changed but
+     * the host: every call type they send lands in the lake with its type and the event id made
+     * from its {@code messageId}.
+     */
     @Test
     @Order(3)
+    void segmentsOwnLibrariesDeliverEveryCallTypeIntoTheLake() throws Exception {
+        Path project = Path.of("target", "segment-libraries").toAbsolutePath();
+        Files.createDirectories(project);
+        Path sources = Path.of("src", "test", "node", "segment");
+        for (String f : List.of("package.json", "package-lock.json", "send.js")) {
+            Files.copy(
+                    sources.resolve(f),
+                    project.resolve(f),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        run(project, List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(5));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String key = stack.demoKeys().get("demo-news");
+        String out =
+                run(
+                        project,
+                        List.of("node", "send.js", stack.config().ingestUrl(), key, run),
+                        Duration.ofMinutes(2));
+        JsonNode sent = EventJson.mapper().readTree(out.lines().reduce((a, b) -> b).orElse("[]"));
+        Map<String, String> ourType =
+                Map.of(
+                        "identify", "identify",
+                        "track", "custom",
+                        "screen", "screen_view",
+                        "page", "page_view",
+                        "group", "group",
+                        "alias", "alias");
+        Set<List<String>> expected = new HashSet<>();
+        sent.forEach(
+                m ->
+                        expected.add(
+                                List.of(
+                                        SegmentMapper.eventIdFor(
+                                                        "demo-news", m.get("messageId").asText())
+                                                .toString(),
+                                        ourType.get(m.get("type").asText()),
+                                        m.get("userId").asText())));
+        assertThat(expected).hasSize(12);
+        Set<List<String>> landed = new HashSet<>();
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(
+                        () -> {
+                            stack.lakeTable().sync();
+                            landed.clear();
+                            stack.trino()
+                                    .client()
+                                    .query(
+                                            "SELECT event_id, type, user_id FROM events WHERE"
+                                                    + " app_id = 'demo-news' AND user_id LIKE"
+                                                    + " 'seg-%-"
+                                                    + run
+                                                    + "'",
+                                            Duration.ofSeconds(60))
+                                    .rows()
+                                    .forEach(
+                                            r ->
+                                                    landed.add(
+                                                            r.stream()
+                                                                    .map(JsonNode::asText)
+                                                                    .toList()));
+                            return landed.size() >= expected.size();
+                        });
+        assertThat(landed).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** Runs a command in a folder; its output, or a failure that shows it. */
+    private static String run(Path dir, List<String> command, Duration timeout) throws Exception {
+        Path log = Files.createTempFile(dir, "run", ".log");
+        Process p =
+                new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        boolean done = p.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertThat(done && p.exitValue() == 0)
+                .as("%s in %s:%n%s", String.join(" ", command), dir, out)
+                .isTrue();
+        return out;
+    }
+
+    @Test
+    @Order(4)
     void afterEveryProcessIsKilledUpResumesWithNothingLostAndNothingDoubled() throws Exception {
         stack.down();
         stack.up();
