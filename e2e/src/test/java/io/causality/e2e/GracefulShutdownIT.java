@@ -3,7 +3,7 @@ package io.causality.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.causality.ingest.IngestServer;
+import io.causality.ingest.server.IngestServer;
 import io.causality.schemas.EventJson;
 import io.causality.stack.demo.IngestClient;
 import java.io.IOException;

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.causality.ingest.IngestServer;
 import io.causality.ingest.auth.KeyStore;
 import io.causality.ingest.auth.RequestSignature;
+import io.causality.ingest.server.IngestServer;
 import io.causality.schemas.EventJson;
 import io.causality.stack.demo.IngestClient;
 import java.io.ByteArrayOutputStream;

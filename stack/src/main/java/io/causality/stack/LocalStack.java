@@ -192,7 +192,7 @@ public final class LocalStack {
                                         "-Xmx512m",
                                         "-Djava.io.tmpdir=" + layout.tmp(),
                                         "-Dlog4j2.configurationFile=" + log4j),
-                                "io.causality.ingest.IngestMain",
+                                "io.causality.ingest.server.IngestMain",
                                 List.of("--config", ingestConf.toString()));
                     }
                     awaitIngestReady(Duration.ofSeconds(60));

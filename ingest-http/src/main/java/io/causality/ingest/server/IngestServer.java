@@ -1,7 +1,9 @@
-package io.causality.ingest;
+package io.causality.ingest.server;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.causality.ingest.IngestConfig;
+import io.causality.ingest.IngestMetrics;
 import io.causality.ingest.auth.KeyCache;
 import io.causality.ingest.auth.KeyStore;
 import io.causality.ingest.http.IngestHandler;

@@ -1,5 +1,8 @@
-package io.causality.ingest;
+package io.causality.ingest.server;
 
+import io.causality.ingest.ConfigException;
+import io.causality.ingest.IngestConfig;
+import io.causality.ingest.Settings;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
