@@ -220,6 +220,67 @@ class IngestToKafkaIT {
                         });
     }
 
+    /**
+     * Request shapes of Segment's other libraries: /v1/import (analytics-ruby, analytics-java),
+     * with a trailing slash, /v1/b (the mobile libraries), the one-letter calls and the write key
+     * only in the body (analytics.js, as text/plain with no Authorization header).
+     */
+    @Test
+    void segmentsOtherPathsAndTheWriteKeyInTheBodyAreAccepted() throws Exception {
+        String key = pipeline.newKey("segment-shapes");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String batch =
+                "{\"batch\":[{\"type\":\"track\",\"event\":\"Video Played\",\"userId\":\"u-"
+                        + run
+                        + "\",\"messageId\":\"m-import-"
+                        + run
+                        + "\"}],\"sentAt\":\""
+                        + Instant.now()
+                        + "\",\"context\":{\"library\":{\"name\":\"analytics-ruby\"}},"
+                        + "\"integrations\":{},\"_metadata\":{\"x\":1}}";
+        List<String> paths = List.of("/v1/import", "/v1/import/", "/v1/b", "/v1/batch/");
+        for (int i = 0; i < paths.size(); i++) {
+            byte[] body =
+                    batch.replace("m-import-", "m" + i + "-").getBytes(StandardCharsets.UTF_8);
+            IngestClient.Answer a = client.post(paths.get(i), key, body);
+            assertThat(a.status()).as(paths.get(i) + ": " + a.body()).isEqualTo(200);
+        }
+        java.util.function.Function<String, HttpRequest> bodyKey =
+                body ->
+                        HttpRequest.newBuilder(URI.create(client.baseUrl() + "/v1/t"))
+                                .header("Content-Type", "text/plain")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build();
+        IngestClient.Answer track =
+                client.send(
+                        bodyKey.apply(
+                                "{\"event\":\"Video Played\",\"userId\":\"u-"
+                                        + run
+                                        + "\",\"writeKey\":\""
+                                        + key
+                                        + "\"}"));
+        assertThat(track.status()).as(track.body().toString()).isEqualTo(200);
+        IngestClient.Answer none = client.send(bodyKey.apply("{\"event\":\"x\",\"userId\":\"u\"}"));
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.errorCode()).isEqualTo("missing_write_key");
+        IngestClient.Answer wrong =
+                client.send(
+                        bodyKey.apply(
+                                "{\"event\":\"x\",\"userId\":\"u\",\"writeKey\":\""
+                                        + io.causality.ingest.auth.WriteKeys.generate()
+                                        + "\"}"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.errorCode()).isEqualTo("invalid_write_key");
+        // All five events are in Kafka, the app's.
+        long mine =
+                pipeline.readAllEvents().values().stream()
+                        .map(r -> Pipeline.json(r.value()))
+                        .filter(e -> e.path("user_id").asText().equals("u-" + run))
+                        .filter(e -> e.path("app_id").asText().equals("segment-shapes"))
+                        .count();
+        assertThat(mine).isEqualTo(5);
+    }
+
     @Test
     void keyCreatedWhileRunningWorksAtOnce() throws Exception {
         String key = pipeline.newKey("fresh");

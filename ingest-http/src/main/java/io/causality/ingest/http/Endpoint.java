@@ -15,7 +15,18 @@ public enum Endpoint {
     IDENTIFY("/v1/identify", Api.SEGMENT, "identify", false),
     GROUP("/v1/group", Api.SEGMENT, "group", false),
     ALIAS("/v1/alias", Api.SEGMENT, "alias", false),
-    SEGMENT_BATCH("/v1/batch", Api.SEGMENT, null, true);
+    SEGMENT_BATCH("/v1/batch", Api.SEGMENT, null, true),
+    // Other paths Segment's libraries post to: analytics-ruby and analytics-java /v1/import,
+    // analytics-swift, analytics-kotlin and React Native /v1/b, analytics.js the one-letter
+    // single calls.
+    SEGMENT_IMPORT("/v1/import", Api.SEGMENT, null, true),
+    SEGMENT_B("/v1/b", Api.SEGMENT, null, true),
+    TRACK_T("/v1/t", Api.SEGMENT, "track", false),
+    PAGE_P("/v1/p", Api.SEGMENT, "page", false),
+    SCREEN_S("/v1/s", Api.SEGMENT, "screen", false),
+    IDENTIFY_I("/v1/i", Api.SEGMENT, "identify", false),
+    GROUP_G("/v1/g", Api.SEGMENT, "group", false),
+    ALIAS_A("/v1/a", Api.SEGMENT, "alias", false);
 
     /** Which wire format an endpoint speaks. */
     public enum Api {
@@ -42,8 +53,13 @@ public enum Endpoint {
         this.batch = batch;
     }
 
+    /** The endpoint of a path; one trailing slash is ignored ({@code /v1/import/}). */
     public static Endpoint forPath(String path) {
-        return BY_PATH.get(path);
+        Endpoint e = BY_PATH.get(path);
+        if (e == null && path.length() > 1 && path.endsWith("/")) {
+            e = BY_PATH.get(path.substring(0, path.length() - 1));
+        }
+        return e;
     }
 
     public String path() {

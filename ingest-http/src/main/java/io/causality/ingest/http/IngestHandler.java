@@ -219,20 +219,42 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                             + " is not allowed; an operator can add it to cors.allowed-origins");
         }
         checkContentType(req.getHeader("Content-Type"));
-        String plainKey = writeKey(req.getHeader("Authorization"));
+        String authorization = req.getHeader("Authorization");
+        if ((authorization == null || authorization.isBlank())
+                && ex.endpoint.api() == Endpoint.Api.SEGMENT) {
+            // Segment's browser and mobile libraries may send the key only as writeKey in the
+            // body: the body (bounded as always) is read first, and the key taken from it.
+            checkContentLength(ex);
+            readBody(ex);
+            return;
+        }
+        resolveKey(ex, writeKey(authorization), key -> authenticated(ex, key));
+    }
+
+    /** What to do with a key once it is known. */
+    private interface KeyAction {
+        void accept(WriteKey key) throws ApiException;
+    }
+
+    /**
+     * The key from the cache, or from PostgreSQL behind the lookup gate (then asynchronously, on
+     * the request's event loop): {@code then} runs with it, or the request is answered with why
+     * not.
+     */
+    private void resolveKey(Exchange ex, String plainKey, KeyAction then) throws ApiException {
         String hash = WriteKeys.hash(plainKey);
         WriteKey cached = keys.cached(hash).orElse(null);
         if (cached != null) {
-            authenticated(ex, cached);
+            then.accept(cached);
             return;
         }
         if (keys.knownMiss(hash)) {
             throw invalidKey();
         }
-        switch (lookups.tryStart(clientIp(req))) {
+        switch (lookups.tryStart(clientIp(ex.req))) {
             case ADDRESS_LIMITED -> {
                 metrics.keyLookup("limited");
-                req.response().putHeader("Retry-After", "1");
+                ex.req.response().putHeader("Retry-After", "1");
                 throw new ApiException(
                         ApiError.TOO_MANY_UNKNOWN_KEYS,
                         "too many unknown write keys from this address; check the key and retry"
@@ -240,7 +262,7 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
             }
             case BUSY -> {
                 metrics.keyLookup("busy");
-                req.response().putHeader("Retry-After", "1");
+                ex.req.response().putHeader("Retry-After", "1");
                 throw new ApiException(
                         ApiError.KEY_LOOKUPS_BUSY,
                         "too many new write keys are being looked up; retry after 1 s");
@@ -265,8 +287,7 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                                             ApiError.KEY_STORE_UNAVAILABLE,
                                             "the key store does not answer; retry shortly");
                                 }
-                                authenticated(
-                                        ex, ar.result().orElseThrow(IngestHandler::invalidKey));
+                                then.accept(ar.result().orElseThrow(IngestHandler::invalidKey));
                             } catch (ApiException e) {
                                 fail(ex, e.error(), e.getMessage());
                             } catch (RuntimeException e) {
@@ -281,6 +302,13 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
     }
 
     private void authenticated(Exchange ex, WriteKey key) throws ApiException {
+        limit(ex, key);
+        checkContentLength(ex);
+        readBody(ex);
+    }
+
+    /** The key's rate limit: the request counts against it, or is refused with 429. */
+    private void limit(Exchange ex, WriteKey key) throws ApiException {
         ex.key = key;
         ex.rate = rateLimiter.tryAcquire(key.keyId());
         if (!ex.rate.allowed()) {
@@ -292,6 +320,10 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                             + ex.rate.retryAfterSeconds()
                             + " s or send larger batches");
         }
+    }
+
+    /** A declared body over the limit is refused before a byte of it is read. */
+    private void checkContentLength(Exchange ex) throws ApiException {
         String length = ex.req.getHeader("Content-Length");
         if (length != null) {
             try {
@@ -303,7 +335,6 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                 throw new ApiException(ApiError.MALFORMED_JSON, "Content-Length is not a number");
             }
         }
-        readBody(ex);
     }
 
     private ApiException bodyTooLarge() {
@@ -353,9 +384,36 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
     }
 
     private void onBody(Exchange ex, byte[] raw) throws ApiException {
+        if (ex.key == null) {
+            // The key is in the body (Segment's writeKey): read it, then go on as with a header.
+            byte[] json = decoder.decode(raw, ex.req.getHeader("Content-Encoding"));
+            JsonNode root = bodies.parse(json);
+            JsonNode given = root.get("writeKey");
+            if (given == null || !given.isTextual()) {
+                throw new ApiException(
+                        ApiError.MISSING_WRITE_KEY,
+                        "send the write key as HTTP Basic user name, as Authorization: Bearer"
+                                + " <key>, or (Segment's API) as writeKey in the body");
+            }
+            if (!WriteKeys.wellFormed(given.textValue())) {
+                throw invalidKey();
+            }
+            resolveKey(
+                    ex,
+                    given.textValue(),
+                    key -> {
+                        limit(ex, key);
+                        verifySignature(ex, raw);
+                        onEvents(ex, root);
+                    });
+            return;
+        }
         verifySignature(ex, raw);
         byte[] json = decoder.decode(raw, ex.req.getHeader("Content-Encoding"));
-        JsonNode root = bodies.parse(json);
+        onEvents(ex, bodies.parse(json));
+    }
+
+    private void onEvents(Exchange ex, JsonNode root) throws ApiException {
         List<JsonNode> items = RequestBody.items(ex.endpoint, root);
         if (items.isEmpty()) {
             throw new ApiException(ApiError.EMPTY_BATCH, "the batch holds no events");
