@@ -281,6 +281,75 @@ class IngestToKafkaIT {
         assertThat(mine).isEqualTo(5);
     }
 
+    /** The stored form of one event sent with the given extra headers. */
+    private static JsonNode storedAfter(
+            IngestClient to, String key, String event, String... headers) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(to.baseUrl() + "/v1/events"))
+                        .header("Authorization", IngestClient.basic(key))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(event));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        IngestClient.Answer a = to.send(b.build());
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+        String id = a.body().get("event_ids").get(0).asText();
+        return Pipeline.json(pipeline.readAllEvents().get(id).value());
+    }
+
+    /**
+     * Issue 10, seen on the local stack: an event sent with a 2,000-character User-Agent was
+     * answered 200 and stored with it, which the schemas (and so the jobs) refuse. Now the header
+     * is cut to the schema's 1,024 characters and the stored event is valid.
+     */
+    @Test
+    void anEventWithALongUserAgentHeaderIsStoredAsAValidEvent() throws Exception {
+        String agent = "Mozilla/5.0 " + "x".repeat(2000);
+        JsonNode stored =
+                storedAfter(
+                        client,
+                        pipeline.newKey("long-agent"),
+                        "{\"type\":\"app_open\",\"anonymous_id\":\"a\"}",
+                        "User-Agent",
+                        agent);
+        assertThat(new io.causality.schemas.EventValidator().validate(stored)).isEmpty();
+        assertThat(stored.at("/context/user_agent").asText()).isEqualTo(agent.substring(0, 1024));
+    }
+
+    /** A leap second passed the schema and then failed the batch with 500 on 069312a. */
+    @Test
+    void aLeapSecondIsStoredAsTheLastMillisecondBeforeIt() throws Exception {
+        JsonNode stored =
+                storedAfter(
+                        client,
+                        pipeline.newKey("leap"),
+                        "{\"type\":\"app_open\",\"anonymous_id\":\"a\","
+                                + "\"timestamp\":\"2016-12-31T23:59:60Z\"}");
+        assertThat(stored.get("timestamp").asText()).isEqualTo("2016-12-31T23:59:59.999Z");
+    }
+
+    /**
+     * Behind one trusted proxy the client is the entry that proxy appended (the rightmost), not the
+     * leftmost one, which the client wrote itself (taken on 069312a).
+     */
+    @Test
+    void forwardedForIsReadAtTheEntryOfTheTrustedProxy() throws Exception {
+        IngestServer proxied = pipeline.startIngest(Map.of("http.trust-forwarded-for", "true"));
+        try {
+            JsonNode stored =
+                    storedAfter(
+                            new IngestClient("http://127.0.0.1:" + proxied.port()),
+                            pipeline.newKey("proxied"),
+                            "{\"type\":\"app_open\",\"anonymous_id\":\"a\"}",
+                            "X-Forwarded-For",
+                            "203.0.113.66, 198.51.100.7");
+            assertThat(stored.at("/context/ip").asText()).isEqualTo("198.51.100.7");
+        } finally {
+            proxied.close();
+        }
+    }
+
     @Test
     void keyCreatedWhileRunningWorksAtOnce() throws Exception {
         String key = pipeline.newKey("fresh");

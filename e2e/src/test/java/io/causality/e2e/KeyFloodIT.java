@@ -114,6 +114,37 @@ class KeyFloodIT {
         assertThat(unknown).isGreaterThan(0).isLessThan(floodRequests / 4.0);
     }
 
+    /**
+     * A key created a moment ago and used by many clients at once: each request misses the cache,
+     * but they share one lookup, so the gate in front of PostgreSQL never refuses a real key. (The
+     * first version of the gate answered 503 key_lookups_busy here; GracefulShutdownIT caught it.)
+     */
+    @Test
+    void aNewKeyUsedByManyClientsAtOnceIsLookedUpOnce() throws Exception {
+        IngestClient client = pipeline.client;
+        String key = pipeline.newKey("fresh-and-busy");
+        byte[] event =
+                "{\"type\":\"app_open\",\"anonymous_id\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            answers.add(
+                    pool.submit(
+                            () -> {
+                                start.await();
+                                return client.post("/v1/events", key, event).status();
+                            }));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> f : answers) {
+            statuses.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(statuses).containsOnly(200);
+    }
+
     private static double counter(String metrics, String label) {
         return metrics.lines()
                 .filter(

@@ -18,7 +18,9 @@ import io.causality.schemas.EventJson;
 import io.causality.schemas.EventValidator;
 import io.causality.schemas.Violation;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -30,7 +32,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.CloseableThreadContext;
@@ -56,6 +61,8 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
     private final BodyDecoder decoder;
     private final EventPipeline pipeline;
     private final KeyLookups lookups;
+    private final Map<String, Future<Optional<WriteKey>>> inFlightLookups =
+            new ConcurrentHashMap<>();
     private final EventPublisher publisher;
     private final IngestMetrics metrics;
     private final Clock clock;
@@ -251,49 +258,77 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         if (keys.knownMiss(hash)) {
             throw invalidKey();
         }
-        switch (lookups.tryStart(clientIp(ex.req))) {
-            case ADDRESS_LIMITED -> {
-                metrics.keyLookup("limited");
-                ex.req.response().putHeader("Retry-After", "1");
-                throw new ApiException(
-                        ApiError.TOO_MANY_UNKNOWN_KEYS,
-                        "too many unknown write keys from this address; check the key and retry"
-                                + " after 1 s");
-            }
-            case BUSY -> {
-                metrics.keyLookup("busy");
-                ex.req.response().putHeader("Retry-After", "1");
-                throw new ApiException(
-                        ApiError.KEY_LOOKUPS_BUSY,
-                        "too many new write keys are being looked up; retry after 1 s");
-            }
-            case GO -> {}
+        // One lookup per key at a time: requests for a key being looked up wait for that lookup
+        // (a new key used by many clients at once is one query, and passes the gate once).
+        Promise<Optional<WriteKey>> mine = Promise.promise();
+        Future<Optional<WriteKey>> shared = inFlightLookups.putIfAbsent(hash, mine.future());
+        if (shared == null) {
+            shared = mine.future();
+            startLookup(ex, hash, mine);
+        }
+        Context context = vertx.getOrCreateContext();
+        shared.onComplete(
+                ar ->
+                        context.runOnContext(
+                                v -> {
+                                    try {
+                                        if (ar.failed()) {
+                                            throw lookupFailure(ex, ar.cause());
+                                        }
+                                        then.accept(
+                                                ar.result().orElseThrow(IngestHandler::invalidKey));
+                                    } catch (ApiException e) {
+                                        fail(ex, e.error(), e.getMessage());
+                                    } catch (RuntimeException e) {
+                                        internalError(ex, e);
+                                    }
+                                }));
+    }
+
+    /** Looks a key up behind the gate and completes the shared lookup with what it found. */
+    private void startLookup(Exchange ex, String hash, Promise<Optional<WriteKey>> result) {
+        KeyLookups.Verdict verdict = lookups.tryStart(clientIp(ex.req));
+        if (verdict != KeyLookups.Verdict.GO) {
+            metrics.keyLookup(verdict == KeyLookups.Verdict.BUSY ? "busy" : "limited");
+            inFlightLookups.remove(hash, result.future());
+            result.fail(
+                    verdict == KeyLookups.Verdict.BUSY
+                            ? new ApiException(
+                                    ApiError.KEY_LOOKUPS_BUSY,
+                                    "too many new write keys are being looked up; retry after 1 s")
+                            : new ApiException(
+                                    ApiError.TOO_MANY_UNKNOWN_KEYS,
+                                    "too many unknown write keys from this address; check the key"
+                                            + " and retry after 1 s"));
+            return;
         }
         vertx.executeBlocking(() -> keys.lookup(hash), false)
                 .onComplete(
                         ar -> {
                             lookups.finished();
+                            inFlightLookups.remove(hash, result.future());
                             metrics.keyLookup(
                                     ar.failed()
                                             ? "failed"
                                             : ar.result().isPresent() ? "found" : "unknown");
-                            try {
-                                if (ar.failed()) {
-                                    LOG.warn(
-                                            "write key lookup failed (request {})",
-                                            ex.requestId,
-                                            ar.cause());
-                                    throw new ApiException(
-                                            ApiError.KEY_STORE_UNAVAILABLE,
-                                            "the key store does not answer; retry shortly");
-                                }
-                                then.accept(ar.result().orElseThrow(IngestHandler::invalidKey));
-                            } catch (ApiException e) {
-                                fail(ex, e.error(), e.getMessage());
-                            } catch (RuntimeException e) {
-                                internalError(ex, e);
+                            if (ar.failed()) {
+                                LOG.warn(
+                                        "write key lookup failed (request {})",
+                                        ex.requestId,
+                                        ar.cause());
                             }
+                            result.handle(ar);
                         });
+    }
+
+    /** The answer to a request whose key could not be looked up. */
+    private static ApiException lookupFailure(Exchange ex, Throwable cause) {
+        if (cause instanceof ApiException e) {
+            ex.req.response().putHeader("Retry-After", "1");
+            return e;
+        }
+        return new ApiException(
+                ApiError.KEY_STORE_UNAVAILABLE, "the key store does not answer; retry shortly");
     }
 
     private static ApiException invalidKey() {
