@@ -754,6 +754,10 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         body.put("success", false);
         body.put("request_id", ex.requestId);
         body.putObject("error").put("code", error.code()).put("message", message);
+        // Also at the top, where Segment's analytics-python reads them: without them it takes an
+        // error answer for a broken connection and retries even a 4xx.
+        body.put("code", error.code());
+        body.put("message", message);
         return body;
     }
 
