@@ -2,7 +2,7 @@ package io.causality.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.causality.ingest.auth.KeyStore;
+import io.causality.ingest.auth.KeyAdmin;
 import io.causality.ingest.auth.RequestSignature;
 import io.causality.ingest.auth.WriteKeys;
 import io.causality.schemas.EventType;
@@ -35,14 +35,14 @@ class BadInputIT {
     private static IngestClient client;
     private static String key;
     private static String revokedKey;
-    private static KeyStore.CreatedKey signed;
+    private static KeyAdmin.NewKey signed;
 
     @BeforeAll
     static void setUp(Pipeline p) throws Exception {
         pipeline = p;
         client = p.client;
         key = p.newKey("bad-input");
-        KeyStore.CreatedKey r = p.keys.create("bad-input", "revoked", false);
+        KeyAdmin.NewKey r = p.keys.create("bad-input", "revoked", false);
         p.keys.revoke(r.record().keyId());
         revokedKey = r.plainKey();
         signed = p.keys.create("bad-input-server", "signed", true);
@@ -107,8 +107,7 @@ class BadInputIT {
     }
 
     private static String secret() {
-        return new RequestSignature(Pipeline.SIGNING_SECRET, Duration.ofMinutes(5))
-                .secretFor(signed.record().keyId());
+        return signed.signingSecret();
     }
 
     private static Function<String, HttpRequest> encoded(String encoding, byte[] bytes) {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.causality.ingest.auth.KeyStore;
+import io.causality.ingest.auth.KeyAdmin;
 import io.causality.ingest.auth.RequestSignature;
 import io.causality.ingest.server.IngestServer;
 import io.causality.schemas.EventJson;
@@ -205,7 +205,7 @@ class IngestToKafkaIT {
 
     @Test
     void revokedKeyIsRefused() throws Exception {
-        KeyStore.CreatedKey k = pipeline.keys.create("revokable", "test", false);
+        KeyAdmin.NewKey k = pipeline.keys.create("revokable", "test", false);
         assertThat(client.nativeBatch(k.plainKey(), List.of(purchase("r", 1))).status())
                 .isEqualTo(200);
         assertThat(pipeline.keys.revoke(k.record().keyId())).isTrue();
@@ -358,10 +358,13 @@ class IngestToKafkaIT {
 
     @Test
     void signedKeyNeedsAValidSignature() throws Exception {
-        KeyStore.CreatedKey k = pipeline.keys.create("backend", "server", true);
-        String secret =
-                new RequestSignature(Pipeline.SIGNING_SECRET, Duration.ofMinutes(5))
-                        .secretFor(k.record().keyId());
+        KeyAdmin.NewKey k = pipeline.keys.create("backend", "server", true);
+        // The secret the key admin hands out is the one the ingest checks against.
+        String secret = k.signingSecret();
+        assertThat(secret)
+                .isEqualTo(
+                        new RequestSignature(Pipeline.SIGNING_SECRET, Duration.ofMinutes(5))
+                                .secretFor(k.record().keyId()));
         byte[] body = EventJson.mapper().writeValueAsBytes(purchase("s", 1));
         IngestClient.Answer unsigned = client.post("/v1/events", k.plainKey(), body);
         assertThat(unsigned.status()).isEqualTo(401);
@@ -386,7 +389,7 @@ class IngestToKafkaIT {
     @Test
     @SuppressWarnings("deprecation")
     void theOlderV1SignatureIsStillAcceptedOnceInThisRelease() throws Exception {
-        KeyStore.CreatedKey k = pipeline.keys.create("backend-v1", "server", true);
+        KeyAdmin.NewKey k = pipeline.keys.create("backend-v1", "server", true);
         String secret =
                 new RequestSignature(Pipeline.SIGNING_SECRET, Duration.ofMinutes(5))
                         .secretFor(k.record().keyId());

@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.causality.contracts.Topics;
 import io.causality.ingest.IngestConfig;
 import io.causality.ingest.Settings;
-import io.causality.ingest.auth.KeyStore;
+import io.causality.ingest.auth.KeyAdmin;
 import io.causality.ingest.server.IngestServer;
 import io.causality.processes.KafkaBroker;
 import io.causality.processes.StackLayout;
@@ -42,7 +42,7 @@ final class Pipeline implements AutoCloseable {
     final KafkaBroker kafka;
     final EmbeddedPostgres postgres;
     final HikariDataSource dataSource;
-    final KeyStore keys;
+    final KeyAdmin keys;
     final Map<String, String> settings = new HashMap<>();
     IngestServer ingest;
     IngestClient client;
@@ -55,7 +55,7 @@ final class Pipeline implements AutoCloseable {
         dataSource.setJdbcUrl(PostgresServer.jdbcUrl(postgres.getPort()));
         dataSource.setUsername(PostgresServer.USER);
         dataSource.setMaximumPoolSize(2);
-        this.keys = new KeyStore(dataSource);
+        this.keys = new KeyAdmin(dataSource, SIGNING_SECRET);
     }
 
     /** Starts Kafka and PostgreSQL; call {@link #startIngest} to add the service. */

@@ -5,7 +5,7 @@ import io.causality.contracts.JobNames;
 import io.causality.contracts.MetricNames;
 import io.causality.contracts.OptionKeys;
 import io.causality.contracts.Topics;
-import io.causality.ingest.auth.KeyStore;
+import io.causality.ingest.auth.KeyAdmin;
 import io.causality.processes.KafkaBroker;
 import io.causality.processes.ManagedProcess;
 import io.causality.processes.Poll;
@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import javax.sql.DataSource;
 
 /**
  * The whole pipeline on one machine, as real processes: PostgreSQL, a Kafka broker and the ingest
@@ -169,7 +170,7 @@ public final class LocalStack {
         layout.create();
         step("PostgreSQL", postgres.process(), () -> postgres.start(Duration.ofSeconds(120)));
         try (HikariDataSource ds = dataSource()) {
-            new KeyStore(ds).migrate();
+            keyAdmin(ds).migrate();
         }
         step("Kafka", kafka.process(), () -> kafka.start(Duration.ofSeconds(90)));
         kafka.createTopics(KafkaBroker.newTopics(Topics.all()));
@@ -605,6 +606,11 @@ public final class LocalStack {
         return String.format("%-12s", s);
     }
 
+    /** The ingest's write keys in this stack's database, with its signing secret. */
+    public KeyAdmin keyAdmin(DataSource dataSource) {
+        return new KeyAdmin(dataSource, secrets.get(LocalSecrets.SIGNING_SECRET));
+    }
+
     public HikariDataSource dataSource() {
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(postgres.jdbcUrl());
@@ -637,9 +643,9 @@ public final class LocalStack {
         }
         Properties p = new Properties();
         try (HikariDataSource ds = dataSource()) {
-            KeyStore store = new KeyStore(ds);
+            KeyAdmin keys = keyAdmin(ds);
             for (String app : DEMO_APPS) {
-                p.setProperty(app, store.create(app, "demo", false).plainKey());
+                p.setProperty(app, keys.create(app, "demo", false).plainKey());
             }
         }
         LocalSecrets.writePrivate(demoKeysFile(), p, "write keys of the demo apps; local use only");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +22,31 @@ public final class KeyCache {
     private static final Logger LOG = LoggerFactory.getLogger(KeyCache.class);
     private static final int MAX_REMEMBERED_MISSES = 100_000;
 
-    private final KeyStore store;
+    /** Where the keys are kept: PostgreSQL in the service, a map in a unit test. */
+    public interface Store {
+        /** Every key, revoked ones included. */
+        List<WriteKey> list() throws SQLException;
+
+        Optional<WriteKey> findByHash(String hash) throws SQLException;
+    }
+
+    private final Store store;
     private final Duration refreshInterval;
     private final Clock clock;
     private volatile Map<String, WriteKey> active = Map.of();
     private final Map<String, Long> misses = new ConcurrentHashMap<>();
     private volatile long lastRefreshMillis = -1;
 
-    public KeyCache(KeyStore store, Duration refreshInterval, Clock clock) {
+    public KeyCache(Store store, Duration refreshInterval, Clock clock) {
         this.store = store;
         this.refreshInterval = refreshInterval;
         this.clock = clock;
+    }
+
+    /** The cache over the {@code write_keys} table of a database. */
+    public static KeyCache overDatabase(
+            DataSource dataSource, Duration refreshInterval, Clock clock) {
+        return new KeyCache(new KeyStore(dataSource), refreshInterval, clock);
     }
 
     /** Reloads all active keys; call from a worker thread every refresh interval. */

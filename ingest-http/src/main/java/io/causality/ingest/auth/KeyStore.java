@@ -16,19 +16,22 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Write keys in PostgreSQL (table {@code write_keys}, see {@code schema.sql}). */
-public final class KeyStore {
+/**
+ * Write keys in PostgreSQL (table {@code write_keys}, see {@code schema.sql}). Internal to the
+ * ingest: tools outside it use {@link KeyAdmin}, the service a {@link KeyCache} over it.
+ */
+final class KeyStore implements KeyCache.Store {
     private static final String COLUMNS =
             "key_id, key_hash, app_id, label, signing_required, created_at, revoked_at";
 
     private final DataSource dataSource;
 
-    public KeyStore(DataSource dataSource) {
+    KeyStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
     /** Creates the tables if they do not exist; safe to run at every start. */
-    public void migrate() throws SQLException {
+    void migrate() throws SQLException {
         String ddl;
         try (InputStream in =
                 KeyStore.class.getResourceAsStream("/io/causality/ingest/schema.sql")) {
@@ -42,15 +45,11 @@ public final class KeyStore {
         }
     }
 
-    /** A newly created key: the plain key is in here once and never stored. */
-    public record CreatedKey(String plainKey, WriteKey record) {}
-
-    public CreatedKey create(String appId, String label, boolean signingRequired)
+    WriteKey create(String key, String appId, String label, boolean signingRequired)
             throws SQLException {
         if (appId == null || !EventFields.APP_ID_PATTERN.matcher(appId).matches()) {
             throw new IllegalArgumentException(EventFields.APP_ID_RULE);
         }
-        String key = WriteKeys.generate();
         WriteKey record =
                 new WriteKey(
                         WriteKeys.keyId(key),
@@ -72,11 +71,11 @@ public final class KeyStore {
             ps.setTimestamp(6, Timestamp.from(record.createdAt()));
             ps.executeUpdate();
         }
-        return new CreatedKey(key, record);
+        return record;
     }
 
     /** Marks a key revoked; returns false when no such active key exists. */
-    public boolean revoke(String keyId) throws SQLException {
+    boolean revoke(String keyId) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps =
                         c.prepareStatement(
@@ -86,10 +85,12 @@ public final class KeyStore {
         }
     }
 
+    @Override
     public List<WriteKey> list() throws SQLException {
         return query("SELECT " + COLUMNS + " FROM write_keys ORDER BY created_at", null);
     }
 
+    @Override
     public Optional<WriteKey> findByHash(String hash) throws SQLException {
         return query("SELECT " + COLUMNS + " FROM write_keys WHERE key_hash = ?", hash).stream()
                 .findFirst();

@@ -48,6 +48,15 @@ public final class RequestSignature {
 
     /** The signing secret of one key, handed to its owner at creation. */
     public String secretFor(String keyId) {
+        return secretFor(serverSecret, keyId);
+    }
+
+    /** The signing secret of one key under a server signing secret ({@link KeyAdmin} uses it). */
+    static String secretFor(String serverSecret, String keyId) {
+        return secretFor(serverSecret.getBytes(StandardCharsets.UTF_8), keyId);
+    }
+
+    private static String secretFor(byte[] serverSecret, String keyId) {
         return HexFormat.of().formatHex(hmac(serverSecret, keyId.getBytes(StandardCharsets.UTF_8)));
     }
 

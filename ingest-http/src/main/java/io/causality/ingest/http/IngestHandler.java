@@ -1,6 +1,5 @@
 package io.causality.ingest.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,63 +11,56 @@ import io.causality.ingest.IngestMetrics;
 import io.causality.ingest.auth.KeyCache;
 import io.causality.ingest.auth.RequestSignature;
 import io.causality.ingest.auth.WriteKey;
-import io.causality.ingest.auth.WriteKeys;
 import io.causality.ingest.kafka.EventPublisher;
 import io.causality.schemas.EventJson;
 import io.causality.schemas.EventValidator;
-import io.causality.schemas.Violation;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import org.apache.logging.log4j.CloseableThreadContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers every HTTP request of the ingest service. Runs on Vert.x event loops and never blocks
- * them: the only blocking call (looking up a write key that is not cached) goes to a worker, and
- * Kafka acknowledgements come back on the request's own context.
+ * Answers every HTTP request of the ingest service: the order of the steps and the Vert.x glue
+ * between them. Each step is its own class, testable without Vert.x or Kafka: {@link Endpoint}
+ * (routing), {@link Cors}, {@link Credentials} and {@link KeyResolver} (who sent it), {@link
+ * RateLimiter}, {@link SignatureCheck}, {@link BodyStream}, {@link BodyDecoder} and {@link
+ * RequestBody} (the body), {@link EventBatch} (the events), {@link EventPublisher} (Kafka), {@link
+ * Answers} and {@link AccessLog}. Runs on Vert.x event loops and never blocks them: a key lookup
+ * goes to a worker, and what comes back (a key, a Kafka acknowledgement) continues on the request's
+ * own context.
  */
 public final class IngestHandler implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final String JSON = "application/json";
 
     private final Vertx vertx;
     private final IngestConfig config;
     private final KeyCache keys;
-    private final RequestSignature signatures;
+    private final KeyResolver resolver;
+    private final SignatureCheck signatures;
     private final RateLimiter rateLimiter;
     private final Cors cors;
     private final BodyDecoder decoder;
-    private final EventPipeline pipeline;
-    private final KeyLookups lookups;
-    private final Map<String, Future<Optional<WriteKey>>> inFlightLookups =
-            new ConcurrentHashMap<>();
+    private final RequestBody bodies;
+    private final EventBatch batches;
     private final EventPublisher publisher;
     private final IngestMetrics metrics;
+    private final Answers answers;
+    private final AccessLog accessLog;
+    private final LogThrottle kafkaErrorLog;
     private final Clock clock;
     private final BooleanSupplier draining;
-    private final ObjectMapper mapper;
-    private final RequestBody bodies;
 
     public IngestHandler(
             Vertx vertx,
@@ -82,26 +74,41 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         this.vertx = vertx;
         this.config = config;
         this.keys = keys;
-        this.signatures = new RequestSignature(config.signingSecret(), config.signatureSkew());
+        this.resolver =
+                new KeyResolver(
+                        keys,
+                        new KeyLookups(
+                                config.unknownKeyLookupsPerSecond(), config.maxPendingKeyLookups()),
+                        task ->
+                                vertx.executeBlocking(
+                                        () -> {
+                                            task.run();
+                                            return null;
+                                        },
+                                        false),
+                        metrics);
+        this.signatures = new SignatureCheck(config.signingSecret(), config.signatureSkew());
         this.rateLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst());
         this.cors = new Cors(config.corsAllowedOrigins());
         this.decoder = new BodyDecoder(config.maxDecompressedBytes());
-        this.lookups =
-                new KeyLookups(config.unknownKeyLookupsPerSecond(), config.maxPendingKeyLookups());
-        this.pipeline =
+        EventPipeline pipeline =
                 new EventPipeline(
                         validator,
                         (int) config.maxDecompressedBytes(),
                         config.maxEventBytes(),
                         config.maxFutureEventTime());
-        this.publisher = publisher;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.draining = draining;
-        this.mapper =
+        ObjectMapper mapper =
                 EventJson.newMapper(
                         EventJson.MAX_NESTING_DEPTH, (int) config.maxDecompressedBytes());
         this.bodies = new RequestBody(pipeline.reader());
+        this.batches = new EventBatch(pipeline, config.maxBatchEvents(), metrics, mapper);
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.answers = new Answers(mapper);
+        this.accessLog = new AccessLog(clock::millis);
+        this.kafkaErrorLog = new LogThrottle(1, clock::millis);
+        this.clock = clock;
+        this.draining = draining;
     }
 
     /** One request from arrival to answer. */
@@ -109,8 +116,8 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         final HttpServerRequest req;
         final String requestId;
         final long startNanos = System.nanoTime();
+        final Endpoint endpoint;
         final String endpointLabel;
-        Endpoint endpoint;
         WriteKey key;
         RateLimiter.Decision rate;
         boolean corsAllowed;
@@ -119,11 +126,17 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         int accepted;
         int rejected;
 
-        Exchange(HttpServerRequest req, String requestId, String endpointLabel) {
+        Exchange(HttpServerRequest req, String requestId, Endpoint endpoint, String label) {
             this.req = req;
             this.requestId = requestId;
-            this.endpointLabel = endpointLabel;
+            this.endpoint = endpoint;
+            this.endpointLabel = label;
         }
+    }
+
+    /** A step that may refuse the request. */
+    private interface Step<T> {
+        void accept(T value) throws ApiException;
     }
 
     @Override
@@ -137,14 +150,22 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         Endpoint endpoint = Endpoint.forPath(path);
         Exchange ex =
                 new Exchange(
-                        req, requestId, endpoint != null ? endpoint.path() : operational(path));
-        ex.endpoint = endpoint;
+                        req, requestId, endpoint, endpoint != null ? endpoint.path() : probe(path));
+        guarded(
+                ex,
+                () -> {
+                    if (endpoint == null) {
+                        answerProbe(ex, path);
+                    } else {
+                        handleEvents(ex);
+                    }
+                });
+    }
+
+    /** Runs a step of the request; whatever it throws becomes the request's answer. */
+    private void guarded(Exchange ex, ThrowingRunnable step) {
         try {
-            if (endpoint == null) {
-                handleOperational(ex, path);
-                return;
-            }
-            handleEvents(ex);
+            step.run();
         } catch (ApiException e) {
             fail(ex, e.error(), e.getMessage());
         } catch (RuntimeException e) {
@@ -152,15 +173,19 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    private static String operational(String path) {
+    private interface ThrowingRunnable {
+        void run() throws ApiException;
+    }
+
+    private static String probe(String path) {
         return switch (path) {
             case "/health", "/ready", "/metrics" -> path;
             default -> "other";
         };
     }
 
-    private void handleOperational(Exchange ex, String path) throws ApiException {
-        if (!path.equals("/health") && !path.equals("/ready") && !path.equals("/metrics")) {
+    private void answerProbe(Exchange ex, String path) throws ApiException {
+        if (ex.endpointLabel.equals("other")) {
             throw new ApiException(
                     ApiError.NOT_FOUND,
                     "no such endpoint: "
@@ -172,21 +197,12 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
             throw new ApiException(ApiError.METHOD_NOT_ALLOWED, path + " answers GET only");
         }
         switch (path) {
-            case "/health" -> respond(ex, 200, mapper.createObjectNode().put("status", "up"));
+            case "/health" -> respond(ex, 200, answers.health());
             case "/ready" -> {
-                String kafkaProblem = publisher.problem();
-                boolean kafka = kafkaProblem == null;
-                boolean keyStore = keys.healthy();
-                boolean ready = kafka && keyStore && !draining.getAsBoolean();
-                ObjectNode body = mapper.createObjectNode();
-                body.put("status", ready ? "ready" : "not_ready");
-                body.put("kafka", kafka ? "up" : "down");
-                if (!kafka) {
-                    body.put("kafka_problem", kafkaProblem);
-                }
-                body.put("key_store", keyStore ? "up" : "down");
-                body.put("draining", draining.getAsBoolean());
-                respond(ex, ready ? 200 : 503, body);
+                Answers.Readiness r =
+                        new Answers.Readiness(
+                                publisher.problem(), keys.healthy(), draining.getAsBoolean());
+                respond(ex, r.status(), answers.readiness(r));
             }
             default -> {
                 ex.answered = true;
@@ -219,127 +235,86 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                     ApiError.SHUTTING_DOWN, "the service is shutting down; retry shortly");
         }
         if (!cors.allows(origin)) {
-            throw new ApiException(
-                    ApiError.ORIGIN_NOT_ALLOWED,
-                    "origin "
-                            + origin
-                            + " is not allowed; an operator can add it to cors.allowed-origins");
+            throw originNotAllowed(origin);
         }
-        checkContentType(req.getHeader("Content-Type"));
+        RequestBody.checkContentType(req.getHeader("Content-Type"));
         String authorization = req.getHeader("Authorization");
         if ((authorization == null || authorization.isBlank())
                 && ex.endpoint.api() == Endpoint.Api.SEGMENT) {
             // Segment's browser and mobile libraries may send the key only as writeKey in the
             // body: the body (bounded as always) is read first, and the key taken from it.
             checkContentLength(ex);
-            readBody(ex);
+            readBody(ex, raw -> keyFromBody(ex, raw));
             return;
         }
-        resolveKey(ex, writeKey(authorization), key -> authenticated(ex, key));
+        withKey(
+                ex,
+                Credentials.fromAuthorization(authorization),
+                key -> {
+                    limit(ex, key);
+                    checkContentLength(ex);
+                    readBody(
+                            ex,
+                            raw -> {
+                                verifySignature(ex, raw);
+                                onEvents(ex, parse(ex, raw));
+                            });
+                });
     }
 
-    /** What to do with a key once it is known. */
-    private interface KeyAction {
-        void accept(WriteKey key) throws ApiException;
+    /** The key is in the body (Segment's writeKey): read it, then go on as with a header. */
+    private void keyFromBody(Exchange ex, byte[] raw) throws ApiException {
+        JsonNode root = parse(ex, raw);
+        withKey(
+                ex,
+                Credentials.fromBody(root),
+                key -> {
+                    limit(ex, key);
+                    verifySignature(ex, raw);
+                    onEvents(ex, root);
+                });
     }
 
     /**
-     * The key from the cache, or from PostgreSQL behind the lookup gate (then asynchronously, on
-     * the request's event loop): {@code then} runs with it, or the request is answered with why
-     * not.
+     * Runs {@code then} with the key's record, at once when it is cached, else on the request's
+     * context once it is looked up; a key that cannot be had answers the request with why.
      */
-    private void resolveKey(Exchange ex, String plainKey, KeyAction then) throws ApiException {
-        String hash = WriteKeys.hash(plainKey);
-        WriteKey cached = keys.cached(hash).orElse(null);
-        if (cached != null) {
-            then.accept(cached);
+    private void withKey(Exchange ex, String plainKey, Step<WriteKey> then) throws ApiException {
+        CompletableFuture<WriteKey> key = resolver.resolve(plainKey, clientIp(ex.req));
+        if (key.isDone()) {
+            WriteKey found;
+            try {
+                found = key.join();
+            } catch (CompletionException e) {
+                throw refusal(e);
+            }
+            then.accept(found);
             return;
-        }
-        if (keys.knownMiss(hash)) {
-            throw invalidKey();
-        }
-        // One lookup per key at a time: requests for a key being looked up wait for that lookup
-        // (a new key used by many clients at once is one query, and passes the gate once).
-        Promise<Optional<WriteKey>> mine = Promise.promise();
-        Future<Optional<WriteKey>> shared = inFlightLookups.putIfAbsent(hash, mine.future());
-        if (shared == null) {
-            shared = mine.future();
-            startLookup(ex, hash, mine);
         }
         Context context = vertx.getOrCreateContext();
-        shared.onComplete(
-                ar ->
+        key.whenComplete(
+                (found, error) ->
                         context.runOnContext(
-                                v -> {
-                                    try {
-                                        if (ar.failed()) {
-                                            throw lookupFailure(ex, ar.cause());
-                                        }
-                                        then.accept(
-                                                ar.result().orElseThrow(IngestHandler::invalidKey));
-                                    } catch (ApiException e) {
-                                        fail(ex, e.error(), e.getMessage());
-                                    } catch (RuntimeException e) {
-                                        internalError(ex, e);
-                                    }
-                                }));
+                                v ->
+                                        guarded(
+                                                ex,
+                                                () -> {
+                                                    if (error != null) {
+                                                        throw refusal(error);
+                                                    }
+                                                    then.accept(found);
+                                                })));
     }
 
-    /** Looks a key up behind the gate and completes the shared lookup with what it found. */
-    private void startLookup(Exchange ex, String hash, Promise<Optional<WriteKey>> result) {
-        KeyLookups.Verdict verdict = lookups.tryStart(clientIp(ex.req));
-        if (verdict != KeyLookups.Verdict.GO) {
-            metrics.keyLookup(verdict == KeyLookups.Verdict.BUSY ? "busy" : "limited");
-            inFlightLookups.remove(hash, result.future());
-            result.fail(
-                    verdict == KeyLookups.Verdict.BUSY
-                            ? new ApiException(
-                                    ApiError.KEY_LOOKUPS_BUSY,
-                                    "too many new write keys are being looked up; retry after 1 s")
-                            : new ApiException(
-                                    ApiError.TOO_MANY_UNKNOWN_KEYS,
-                                    "too many unknown write keys from this address; check the key"
-                                            + " and retry after 1 s"));
-            return;
-        }
-        vertx.executeBlocking(() -> keys.lookup(hash), false)
-                .onComplete(
-                        ar -> {
-                            lookups.finished();
-                            inFlightLookups.remove(hash, result.future());
-                            metrics.keyLookup(
-                                    ar.failed()
-                                            ? "failed"
-                                            : ar.result().isPresent() ? "found" : "unknown");
-                            if (ar.failed()) {
-                                LOG.warn(
-                                        "write key lookup failed (request {})",
-                                        ex.requestId,
-                                        ar.cause());
-                            }
-                            result.handle(ar);
-                        });
-    }
-
-    /** The answer to a request whose key could not be looked up. */
-    private static ApiException lookupFailure(Exchange ex, Throwable cause) {
+    private static ApiException refusal(Throwable error) {
+        Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
         if (cause instanceof ApiException e) {
-            ex.req.response().putHeader("Retry-After", "1");
             return e;
         }
-        return new ApiException(
-                ApiError.KEY_STORE_UNAVAILABLE, "the key store does not answer; retry shortly");
-    }
-
-    private static ApiException invalidKey() {
-        return new ApiException(
-                ApiError.INVALID_WRITE_KEY, "the write key is unknown or was revoked");
-    }
-
-    private void authenticated(Exchange ex, WriteKey key) throws ApiException {
-        limit(ex, key);
-        checkContentLength(ex);
-        readBody(ex);
+        throw new IllegalStateException("key lookup failed unexpectedly", cause);
     }
 
     /** The key's rate limit: the request counts against it, or is refused with 429. */
@@ -380,141 +355,60 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                         + " bytes; split it into smaller batches");
     }
 
-    private void readBody(Exchange ex) {
-        Buffer body = Buffer.buffer();
-        ex.req.handler(
-                chunk -> {
-                    if (ex.answered) {
-                        return;
-                    }
-                    if (body.length() + chunk.length() > config.maxBodyBytes()) {
-                        ex.closeAfter = true;
-                        ApiException e = bodyTooLarge();
-                        fail(ex, e.error(), e.getMessage());
-                        return;
-                    }
-                    body.appendBuffer(chunk);
-                });
-        ex.req.exceptionHandler(
-                e -> {
-                    if (!ex.answered) {
-                        LOG.debug("request {} broke off: {}", ex.requestId, e.toString());
-                        ex.answered = true;
-                    }
-                });
-        ex.req.endHandler(
-                v -> {
-                    if (ex.answered) {
-                        return;
-                    }
-                    try {
-                        onBody(ex, body.getBytes());
-                    } catch (ApiException e) {
-                        fail(ex, e.error(), e.getMessage());
-                    } catch (RuntimeException e) {
-                        internalError(ex, e);
-                    }
-                });
-        ex.req.resume();
+    private void readBody(Exchange ex, Step<byte[]> then) {
+        BodyStream.read(
+                ex.req,
+                ex.requestId,
+                config.maxBodyBytes(),
+                () -> ex.answered,
+                () -> {
+                    ex.closeAfter = true;
+                    ApiException e = bodyTooLarge();
+                    fail(ex, e.error(), e.getMessage());
+                },
+                () -> ex.answered = true,
+                raw -> guarded(ex, () -> then.accept(raw)));
     }
 
-    private void onBody(Exchange ex, byte[] raw) throws ApiException {
-        if (ex.key == null) {
-            // The key is in the body (Segment's writeKey): read it, then go on as with a header.
-            byte[] json = decoder.decode(raw, ex.req.getHeader("Content-Encoding"));
-            JsonNode root = bodies.parse(json);
-            JsonNode given = root.get("writeKey");
-            if (given == null || !given.isTextual()) {
-                throw new ApiException(
-                        ApiError.MISSING_WRITE_KEY,
-                        "send the write key as HTTP Basic user name, as Authorization: Bearer"
-                                + " <key>, or (Segment's API) as writeKey in the body");
-            }
-            if (!WriteKeys.wellFormed(given.textValue())) {
-                throw invalidKey();
-            }
-            resolveKey(
-                    ex,
-                    given.textValue(),
-                    key -> {
-                        limit(ex, key);
-                        verifySignature(ex, raw);
-                        onEvents(ex, root);
-                    });
-            return;
-        }
-        verifySignature(ex, raw);
-        byte[] json = decoder.decode(raw, ex.req.getHeader("Content-Encoding"));
-        onEvents(ex, bodies.parse(json));
+    private JsonNode parse(Exchange ex, byte[] raw) throws ApiException {
+        return bodies.parse(decoder.decode(raw, ex.req.getHeader("Content-Encoding")));
+    }
+
+    private void verifySignature(Exchange ex, byte[] raw) throws ApiException {
+        signatures.verify(
+                ex.key,
+                ex.req.getHeader(RequestSignature.TIMESTAMP_HEADER),
+                ex.req.getHeader(RequestSignature.SIGNATURE_HEADER),
+                ex.req.method().name(),
+                ex.req.path(),
+                raw,
+                clock.instant());
     }
 
     private void onEvents(Exchange ex, JsonNode root) throws ApiException {
-        List<JsonNode> items = RequestBody.items(ex.endpoint, root);
-        if (items.isEmpty()) {
-            throw new ApiException(ApiError.EMPTY_BATCH, "the batch holds no events");
-        }
-        if (items.size() > config.maxBatchEvents()) {
-            throw new ApiException(
-                    ApiError.BATCH_TOO_LARGE,
-                    "a batch holds at most "
-                            + config.maxBatchEvents()
-                            + " events, this one has "
-                            + items.size());
-        }
-        metrics.batch(items.size());
-        String appId = ex.key.appId();
         EventEnricher.Origin origin =
                 new EventEnricher.Origin(
-                        appId,
+                        ex.key.appId(),
                         clientIp(ex.req),
                         ex.req.getHeader("User-Agent"),
                         ex.endpoint.api().label(),
                         clock.instant());
-        ArrayNode rejected = mapper.createArrayNode();
-        ArrayNode eventIds = mapper.createArrayNode();
-        List<EventPublisher.Outgoing> outgoing = new ArrayList<>(items.size());
-        EventPipeline.Call call =
-                new EventPipeline.Call(
-                        ex.endpoint.api() == Endpoint.Api.SEGMENT,
-                        ex.endpoint.segmentCall(),
-                        ex.endpoint.batch(),
-                        root);
-        long bytes = 0;
-        for (int i = 0; i < items.size(); i++) {
-            EventPipeline.Result result = pipeline.process(items.get(i), call, origin);
-            if (!result.accepted()) {
-                reject(rejected, i, result.problems());
-                continue;
-            }
-            bytes += result.value().length;
-            eventIds.add(result.eventId());
-            outgoing.add(new EventPublisher.Outgoing(result.key(), result.value()));
-        }
-        ex.accepted = outgoing.size();
-        ex.rejected = items.size() - outgoing.size();
-        if (outgoing.isEmpty()) {
-            ObjectNode body =
-                    errorBody(ex, ApiError.VALIDATION_FAILED, validationMessage(items.size()));
-            body.set("rejected", rejected);
-            ex.accepted = 0;
-            respond(ex, ApiError.VALIDATION_FAILED.status(), body);
+        EventBatch.Outcome batch = batches.process(ex.endpoint, root, origin);
+        ex.accepted = batch.accepted();
+        ex.rejected = batch.refused();
+        if (batch.outgoing().isEmpty()) {
+            respond(
+                    ex,
+                    ApiError.VALIDATION_FAILED.status(),
+                    answers.noneValid(ex.requestId, batch.events(), batch.rejected()));
             return;
         }
-        publish(ex, outgoing, bytes, rejected, eventIds);
+        publish(ex, batch);
     }
 
-    private static String validationMessage(int n) {
-        return n == 1
-                ? "the event is not valid; see rejected for what to fix"
-                : "none of the " + n + " events is valid; see rejected for what to fix";
-    }
-
-    private void publish(
-            Exchange ex,
-            List<EventPublisher.Outgoing> outgoing,
-            long bytes,
-            ArrayNode rejected,
-            ArrayNode eventIds) {
+    private void publish(Exchange ex, EventBatch.Outcome batch) {
+        ArrayNode eventIds = batch.eventIds();
+        ArrayNode rejected = batch.rejected();
         String kafkaProblem = publisher.problem();
         if (kafkaProblem != null) {
             refuseUnstored(
@@ -524,18 +418,16 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                             + kafkaProblem
                             + "); nothing was stored, retry with the same event_ids",
                     5,
-                    eventIds,
-                    rejected);
+                    batch);
             return;
         }
-        if (!publisher.tryReserve(bytes)) {
+        if (!publisher.tryReserve(batch.bytes())) {
             refuseUnstored(
                     ex,
                     ApiError.OVERLOADED,
                     "too many events awaiting storage; nothing was stored, retry shortly with the same event_ids",
                     1,
-                    eventIds,
-                    rejected);
+                    batch);
             return;
         }
         Context context = vertx.getOrCreateContext();
@@ -543,20 +435,16 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         long timer =
                 vertx.setTimer(
                         config.kafkaAckTimeout().toMillis() + 1000,
-                        id -> {
-                            if (!ex.answered) {
+                        id ->
                                 refuseUnstored(
                                         ex,
                                         ApiError.KAFKA_UNAVAILABLE,
                                         "Kafka did not acknowledge in time; the events may or may not be stored, retry with the same event_ids",
                                         5,
-                                        eventIds,
-                                        rejected);
-                            }
-                        });
+                                        batch));
         publisher.publish(
-                outgoing,
-                bytes,
+                batch.outgoing(),
+                batch.bytes(),
                 (acked, error) ->
                         context.runOnContext(
                                 v -> {
@@ -566,10 +454,15 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                                         return;
                                     }
                                     if (error != null) {
-                                        LOG.warn(
-                                                "Kafka refused events of request {}: {}",
-                                                ex.requestId,
-                                                error.toString());
+                                        long heldBack = kafkaErrorLog.tryAcquire();
+                                        if (heldBack >= 0) {
+                                            LOG.warn(
+                                                    "Kafka refused events of request {}: {} ({} more"
+                                                            + " such requests not logged since the last line)",
+                                                    ex.requestId,
+                                                    error.toString(),
+                                                    heldBack);
+                                        }
                                         refuseUnstored(
                                                 ex,
                                                 ApiError.KAFKA_UNAVAILABLE,
@@ -577,18 +470,15 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
                                                         + error.getClass().getSimpleName()
                                                         + "); retry with the same event_ids",
                                                 5,
-                                                eventIds,
-                                                rejected);
+                                                batch);
                                         return;
                                     }
                                     metrics.accepted(ex.endpoint.api().label(), acked);
-                                    ObjectNode body = mapper.createObjectNode();
-                                    body.put("success", true);
-                                    body.put("request_id", ex.requestId);
-                                    body.put("accepted", acked);
-                                    body.set("rejected", rejected);
-                                    body.set("event_ids", eventIds);
-                                    respond(ex, 200, body);
+                                    respond(
+                                            ex,
+                                            200,
+                                            answers.stored(
+                                                    ex.requestId, acked, rejected, eventIds));
                                 }));
     }
 
@@ -598,122 +488,17 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
             ApiError error,
             String message,
             int retryAfterSeconds,
-            ArrayNode eventIds,
-            ArrayNode rejected) {
+            EventBatch.Outcome batch) {
+        if (ex.answered) {
+            return;
+        }
         metrics.rejected(error.code(), ex.accepted);
         ex.accepted = 0;
         ex.req.response().putHeader("Retry-After", Integer.toString(retryAfterSeconds));
-        ObjectNode body = errorBody(ex, error, message);
-        body.set("event_ids", eventIds);
-        body.set("rejected", rejected);
-        respond(ex, error.status(), body);
-    }
-
-    private void reject(ArrayNode rejected, int index, List<Violation> violations) {
-        metrics.rejected(violations.get(0).code(), 1);
-        for (Violation v : violations) {
-            rejected.addObject()
-                    .put("index", index)
-                    .put("code", v.code())
-                    .put("path", v.path())
-                    .put("message", v.message());
-        }
-    }
-
-    private void verifySignature(Exchange ex, byte[] raw) throws ApiException {
-        String ts = ex.req.getHeader(RequestSignature.TIMESTAMP_HEADER);
-        String sig = ex.req.getHeader(RequestSignature.SIGNATURE_HEADER);
-        if (!ex.key.signingRequired() && ts == null && sig == null) {
-            return;
-        }
-        RequestSignature.Failure failure =
-                signatures.verify(
-                        ex.key.keyId(),
-                        ts,
-                        sig,
-                        ex.req.method().name(),
-                        ex.req.path(),
-                        raw,
-                        clock.instant());
-        if (failure == null) {
-            return;
-        }
-        switch (failure) {
-            case MISSING ->
-                    throw new ApiException(
-                            ApiError.SIGNATURE_REQUIRED,
-                            "this write key requires signed requests: send "
-                                    + RequestSignature.TIMESTAMP_HEADER
-                                    + " and "
-                                    + RequestSignature.SIGNATURE_HEADER);
-            case EXPIRED ->
-                    throw new ApiException(
-                            ApiError.SIGNATURE_EXPIRED,
-                            "the signature timestamp is more than "
-                                    + config.signatureSkew().toSeconds()
-                                    + " s away from the server's clock");
-            case REPLAYED ->
-                    throw new ApiException(
-                            ApiError.SIGNATURE_REPLAYED,
-                            "this signature was used before; sign every request (a retry too)"
-                                    + " with a new timestamp");
-            case MALFORMED ->
-                    throw new ApiException(
-                            ApiError.INVALID_SIGNATURE,
-                            RequestSignature.SIGNATURE_HEADER
-                                    + " must be v2=<hex HMAC-SHA256> and "
-                                    + RequestSignature.TIMESTAMP_HEADER
-                                    + " unix seconds");
-            default ->
-                    throw new ApiException(
-                            ApiError.INVALID_SIGNATURE,
-                            "the signature does not match; sign <timestamp>\\n<METHOD>\\n<path>\\n<raw body> (v2) with the key's signing secret");
-        }
-    }
-
-    private static void checkContentType(String contentType) throws ApiException {
-        if (contentType == null) {
-            return;
-        }
-        String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mime.equals(JSON) && !mime.equals("text/plain")) {
-            throw new ApiException(
-                    ApiError.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type " + mime + " is not accepted; send application/json");
-        }
-    }
-
-    /** The write key from {@code Authorization: Basic base64(key:)} or {@code Bearer key}. */
-    static String writeKey(String authorization) throws ApiException {
-        if (authorization == null || authorization.isBlank()) {
-            throw new ApiException(
-                    ApiError.MISSING_WRITE_KEY,
-                    "send the write key as HTTP Basic user name or as Authorization: Bearer <key>");
-        }
-        String key;
-        String value = authorization.trim();
-        if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String decoded =
-                        new String(
-                                Base64.getDecoder().decode(value.substring(6).trim()),
-                                StandardCharsets.UTF_8);
-                int colon = decoded.indexOf(':');
-                key = colon < 0 ? decoded : decoded.substring(0, colon);
-            } catch (IllegalArgumentException e) {
-                throw invalidKey();
-            }
-        } else if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            key = value.substring(7).trim();
-        } else {
-            throw new ApiException(
-                    ApiError.MISSING_WRITE_KEY,
-                    "unsupported Authorization scheme; use Basic (key as user name) or Bearer");
-        }
-        if (!WriteKeys.wellFormed(key)) {
-            throw invalidKey();
-        }
-        return key;
+        respond(
+                ex,
+                error.status(),
+                answers.unstored(ex.requestId, error, message, batch.eventIds(), batch.rejected()));
     }
 
     private String clientIp(HttpServerRequest req) {
@@ -727,13 +512,17 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         return forwarded != null ? forwarded : peer;
     }
 
+    private static ApiException originNotAllowed(String origin) {
+        return new ApiException(
+                ApiError.ORIGIN_NOT_ALLOWED,
+                "origin "
+                        + origin
+                        + " is not allowed; an operator can add it to cors.allowed-origins");
+    }
+
     private void preflight(Exchange ex, String origin) throws ApiException {
         if (origin == null || !cors.allows(origin)) {
-            throw new ApiException(
-                    ApiError.ORIGIN_NOT_ALLOWED,
-                    "origin "
-                            + origin
-                            + " is not allowed; an operator can add it to cors.allowed-origins");
+            throw originNotAllowed(origin);
         }
         ex.answered = true;
         ex.req
@@ -749,28 +538,20 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         metrics.request(ex.endpointLabel, 204);
     }
 
-    private ObjectNode errorBody(Exchange ex, ApiError error, String message) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("success", false);
-        body.put("request_id", ex.requestId);
-        body.putObject("error").put("code", error.code()).put("message", message);
-        // Also at the top, where Segment's analytics-python reads them: without them it takes an
-        // error answer for a broken connection and retries even a 4xx.
-        body.put("code", error.code());
-        body.put("message", message);
-        return body;
-    }
-
     private void fail(Exchange ex, ApiError error, String message) {
         if (ex.answered) {
             return;
         }
-        if (error == ApiError.RATE_LIMITED) {
-            ex.req.response().putHeader("Retry-After", Long.toString(ex.rate.retryAfterSeconds()));
-        } else if (error.status() == 503) {
-            ex.req.response().putHeader("Retry-After", "5");
+        String retryAfter =
+                switch (error) {
+                    case RATE_LIMITED -> Long.toString(ex.rate.retryAfterSeconds());
+                    case TOO_MANY_UNKNOWN_KEYS, KEY_LOOKUPS_BUSY -> "1";
+                    default -> error.status() == 503 ? "5" : null;
+                };
+        if (retryAfter != null) {
+            ex.req.response().putHeader("Retry-After", retryAfter);
         }
-        respond(ex, error.status(), errorBody(ex, error, message));
+        respond(ex, error.status(), answers.error(ex.requestId, error, message));
     }
 
     private void internalError(Exchange ex, RuntimeException e) {
@@ -792,7 +573,7 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         }
         HttpServerResponse resp = ex.req.response();
         resp.setStatusCode(status)
-                .putHeader("Content-Type", JSON)
+                .putHeader("Content-Type", "application/json")
                 .putHeader("X-Request-Id", ex.requestId)
                 .putHeader("Cache-Control", "no-store");
         if (ex.rate != null) {
@@ -808,81 +589,26 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         if (ex.closeAfter) {
             resp.putHeader("Connection", "close");
         }
-        resp.end(Buffer.buffer(serialize(body)))
+        resp.end(Buffer.buffer(answers.bytes(body)))
                 .onComplete(
                         v -> {
                             if (ex.closeAfter) {
-                                closeAfterDraining(ex);
+                                BodyStream.closeAfterDraining(
+                                        vertx, ex.req, 2L * config.maxBodyBytes());
                             }
                         });
         metrics.request(ex.endpointLabel, status);
-        log(ex, status, body);
-    }
-
-    /**
-     * Closes the connection of a refused request, but first reads and drops what the client is
-     * still sending, up to twice the body limit and for two seconds at most. Closing a socket that
-     * holds unread data resets it, and a client still uploading then loses the answer it has not
-     * read yet (it sees a reset instead of "413 body_too_large").
-     */
-    private void closeAfterDraining(Exchange ex) {
-        var connection = ex.req.connection();
-        if (ex.req.isEnded()) {
-            connection.close();
-            return;
-        }
-        long cap = 2L * config.maxBodyBytes();
-        long[] drained = {0};
-        long timer = vertx.setTimer(LINGER_MILLIS, id -> connection.close());
-        ex.req.handler(
-                chunk -> {
-                    drained[0] += chunk.length();
-                    if (drained[0] > cap) {
-                        vertx.cancelTimer(timer);
-                        connection.close();
-                    }
-                });
-        ex.req.endHandler(
-                end -> {
-                    vertx.cancelTimer(timer);
-                    connection.close();
-                });
-        ex.req.resume();
-    }
-
-    /** How long a refused request's remaining body is drained before its connection closes. */
-    private static final long LINGER_MILLIS = 2_000;
-
-    private void log(Exchange ex, int status, ObjectNode body) {
-        if (status < 500 && !LOG.isDebugEnabled()) {
-            return;
-        }
-        try (CloseableThreadContext.Instance ctx =
-                CloseableThreadContext.put("request_id", ex.requestId)
-                        .put("endpoint", ex.endpointLabel)
-                        .put("status", Integer.toString(status))
-                        .put("accepted", Integer.toString(ex.accepted))
-                        .put("rejected", Integer.toString(ex.rejected))
-                        .put(
-                                "duration_ms",
-                                Long.toString((System.nanoTime() - ex.startNanos) / 1_000_000))) {
-            if (ex.key != null) {
-                ctx.put("key_id", ex.key.keyId()).put("app_id", ex.key.appId());
-            }
-            JsonNode error = body.path("error").path("code");
-            if (status >= 500) {
-                LOG.warn("request answered {} {}", status, error.asText(""));
-            } else {
-                LOG.debug("request answered {} {}", status, error.asText(""));
-            }
-        }
-    }
-
-    private byte[] serialize(JsonNode node) {
-        try {
-            return mapper.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed JSON tree always serialises", e);
-        }
+        JsonNode code = body.path("error").path("code");
+        accessLog.log(
+                new AccessLog.Entry(
+                        ex.requestId,
+                        ex.endpointLabel,
+                        status,
+                        code.isTextual() ? code.textValue() : null,
+                        ex.accepted,
+                        ex.rejected,
+                        (System.nanoTime() - ex.startNanos) / 1_000_000,
+                        ex.key == null ? null : ex.key.keyId(),
+                        ex.key == null ? null : ex.key.appId()));
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A request body as JSON: strictly UTF-8, parsed within the limits of the event reader, and split
@@ -24,6 +25,21 @@ final class RequestBody {
 
     RequestBody(ObjectReader reader) {
         this.reader = reader;
+    }
+
+    /**
+     * The body must be JSON: {@code application/json}, or {@code text/plain} as browsers send it.
+     */
+    static void checkContentType(String contentType) throws ApiException {
+        if (contentType == null) {
+            return;
+        }
+        String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mime.equals("application/json") && !mime.equals("text/plain")) {
+            throw new ApiException(
+                    ApiError.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type " + mime + " is not accepted; send application/json");
+        }
     }
 
     static List<JsonNode> items(Endpoint endpoint, JsonNode root) throws ApiException {

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.causality.ingest.IngestConfig;
 import io.causality.ingest.IngestMetrics;
 import io.causality.ingest.auth.KeyCache;
-import io.causality.ingest.auth.KeyStore;
 import io.causality.ingest.http.IngestHandler;
 import io.causality.ingest.kafka.EventPublisher;
 import io.causality.schemas.EventValidator;
@@ -50,8 +49,7 @@ public final class IngestServer implements AutoCloseable {
 
     public IngestServer start() throws Exception {
         dataSource = dataSource(config);
-        KeyStore store = new KeyStore(dataSource);
-        keys = new KeyCache(store, config.keyRefreshInterval(), Clock.systemUTC());
+        keys = KeyCache.overDatabase(dataSource, config.keyRefreshInterval(), Clock.systemUTC());
         refreshKeys();
         publisher = new EventPublisher(config);
         metrics.gauges(publisher::inflightBytes, publisher::reachable, keys::healthy);

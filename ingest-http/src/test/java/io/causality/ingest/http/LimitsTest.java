@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -59,28 +58,6 @@ class LimitsTest {
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.retryAfterSeconds()).isEqualTo(1);
         assertThat(limiter.tryAcquire("k2").allowed()).as("buckets are per key").isTrue();
-    }
-
-    @Test
-    void writeKeyFromBasicOrBearer() throws Exception {
-        String key = "ck_" + "A".repeat(40);
-        String basic =
-                "Basic "
-                        + Base64.getEncoder()
-                                .encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
-        assertThat(IngestHandler.writeKey(basic)).isEqualTo(key);
-        assertThat(IngestHandler.writeKey("bearer " + key)).isEqualTo(key);
-        String noColon =
-                "Basic " + Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
-        assertThat(IngestHandler.writeKey(noColon)).isEqualTo(key);
-        assertThatThrownBy(() -> IngestHandler.writeKey(null))
-                .isInstanceOfSatisfying(
-                        ApiException.class,
-                        e -> assertThat(e.error()).isEqualTo(ApiError.MISSING_WRITE_KEY));
-        assertThatThrownBy(() -> IngestHandler.writeKey("Bearer ck_nope"))
-                .isInstanceOfSatisfying(
-                        ApiException.class,
-                        e -> assertThat(e.error()).isEqualTo(ApiError.INVALID_WRITE_KEY));
     }
 
     @Test

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.ingest.EventPipeline;
-import io.causality.ingest.auth.WriteKeys;
 import io.causality.schemas.EventValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /** Bodies and credentials as the handler reads them, without a server. */
@@ -63,27 +61,5 @@ class RequestBodyTest {
                         ApiException.class,
                         e -> assertThat(e.error()).isEqualTo(ApiError.MALFORMED_JSON))
                 .hasMessageContaining("batch endpoint");
-    }
-
-    @Test
-    void theWriteKeyIsTheBasicUserNameOrTheBearerToken() throws Exception {
-        String key = WriteKeys.generate();
-        String basic = "Basic " + Base64.getEncoder().encodeToString(utf8(key + ":"));
-        assertThat(IngestHandler.writeKey(basic)).isEqualTo(key);
-        assertThat(IngestHandler.writeKey("bearer " + key)).isEqualTo(key);
-        assertThatThrownBy(() -> IngestHandler.writeKey(null))
-                .isInstanceOfSatisfying(
-                        ApiException.class,
-                        e -> assertThat(e.error()).isEqualTo(ApiError.MISSING_WRITE_KEY));
-        assertThatThrownBy(() -> IngestHandler.writeKey("Digest abc"))
-                .hasMessageContaining("unsupported Authorization scheme");
-        assertThatThrownBy(() -> IngestHandler.writeKey("Basic !!!"))
-                .isInstanceOfSatisfying(
-                        ApiException.class,
-                        e -> assertThat(e.error()).isEqualTo(ApiError.INVALID_WRITE_KEY));
-        assertThatThrownBy(() -> IngestHandler.writeKey("Bearer ck_short"))
-                .isInstanceOfSatisfying(
-                        ApiException.class,
-                        e -> assertThat(e.error()).isEqualTo(ApiError.INVALID_WRITE_KEY));
     }
 }

@@ -2,7 +2,7 @@ package io.causality.stack.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.causality.contracts.Topics;
-import io.causality.ingest.auth.KeyStore;
+import io.causality.ingest.auth.KeyAdmin;
 import io.causality.ingest.auth.WriteKey;
 import io.causality.processes.StackLayout;
 import io.causality.stack.LocalStack;
@@ -323,17 +323,21 @@ public final class Causality {
 
             @Override
             public Integer call() throws Exception {
-                try (HikariDataSource ds = stack().dataSource()) {
-                    KeyStore.CreatedKey k = new KeyStore(ds).create(app, label, signed);
+                LocalStack stack = stack();
+                try (HikariDataSource ds = stack.dataSource()) {
+                    KeyAdmin.NewKey k = stack.keyAdmin(ds).create(app, label, signed);
                     System.out.println("write key:  " + k.plainKey());
                     System.out.println("key id:     " + k.record().keyId());
                     System.out.println("app:        " + k.record().appId());
                     if (signed) {
+                        System.out.println("signing secret: " + k.signingSecret());
                         System.out.println(
-                                "signing:    required; the signing secret is derived from the server secret,");
-                        System.out.println("            see docs/ingest.md (Signing requests)");
+                                "            requests must be signed with it, see docs/ingest.md (Write keys and signing)");
                     }
-                    System.out.println("Store the key now: only its hash is kept.");
+                    System.out.println(
+                            signed
+                                    ? "Store the key and its signing secret now: only the key's hash is kept."
+                                    : "Store the key now: only its hash is kept.");
                 }
                 return 0;
             }
@@ -343,11 +347,12 @@ public final class Causality {
         static final class ListKeys implements Callable<Integer> {
             @Override
             public Integer call() throws Exception {
-                try (HikariDataSource ds = stack().dataSource()) {
+                LocalStack stack = stack();
+                try (HikariDataSource ds = stack.dataSource()) {
                     System.out.printf(
                             "%-10s %-20s %-8s %-7s %-25s %s%n",
                             "KEY ID", "APP", "STATE", "SIGNED", "CREATED", "LABEL");
-                    for (WriteKey k : new KeyStore(ds).list()) {
+                    for (WriteKey k : stack.keyAdmin(ds).list()) {
                         System.out.printf(
                                 "%-10s %-20s %-8s %-7s %-25s %s%n",
                                 k.keyId(),
@@ -372,8 +377,9 @@ public final class Causality {
 
             @Override
             public Integer call() throws Exception {
-                try (HikariDataSource ds = stack().dataSource()) {
-                    if (new KeyStore(ds).revoke(keyId)) {
+                LocalStack stack = stack();
+                try (HikariDataSource ds = stack.dataSource()) {
+                    if (stack.keyAdmin(ds).revoke(keyId)) {
                         System.out.println("revoked " + keyId);
                         return 0;
                     }

@@ -1,0 +1,53 @@
+package io.causality.ingest.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class AccessLogTest {
+    private final AtomicLong millis = new AtomicLong(1_000_000);
+
+    @Test
+    void aThrottleLetsItsBudgetThroughEachSecondAndCountsTheRest() {
+        LogThrottle throttle = new LogThrottle(2, millis::get);
+        assertThat(throttle.tryAcquire()).isZero();
+        assertThat(throttle.tryAcquire()).isZero();
+        assertThat(throttle.tryAcquire()).isEqualTo(-1);
+        assertThat(throttle.tryAcquire()).isEqualTo(-1);
+        millis.addAndGet(999);
+        assertThat(throttle.tryAcquire()).as("still the same second").isEqualTo(-1);
+        millis.addAndGet(1);
+        assertThat(throttle.tryAcquire()).as("the next line says 3 were held back").isEqualTo(3);
+        assertThat(throttle.tryAcquire()).isZero();
+    }
+
+    @Test
+    void serverErrorsWarnWithinTheBudgetAndClientErrorsNever() {
+        AccessLog log = new AccessLog(millis::get);
+        assertThat(log.decide(400).level()).isNotEqualTo(AccessLog.Level.WARN);
+        assertThat(log.decide(429).level()).isNotEqualTo(AccessLog.Level.WARN);
+        for (int i = 0; i < AccessLog.WARN_PER_SECOND; i++) {
+            assertThat(log.decide(503).level()).isEqualTo(AccessLog.Level.WARN);
+        }
+        int outage = 10_000;
+        for (int i = 0; i < outage; i++) {
+            assertThat(log.decide(503).level()).isNotEqualTo(AccessLog.Level.WARN);
+        }
+        millis.addAndGet(1000);
+        AccessLog.Decision next = log.decide(500);
+        assertThat(next.level()).isEqualTo(AccessLog.Level.WARN);
+        assertThat(next.heldBack()).isEqualTo(outage);
+    }
+
+    @Test
+    void aLineIsWrittenWithItsContextWhateverTheLevel() {
+        AccessLog log = new AccessLog(millis::get);
+        // Both paths run; what they print goes to the test log (the layout is the service's).
+        log.log(
+                new AccessLog.Entry(
+                        "r1", "/v1/events", 503, "kafka_unavailable", 0, 0, 3, "k", "a"));
+        log.log(new AccessLog.Entry("r2", "/v1/events", 400, null, 0, 1, 1, null, null));
+        assertThat(log.decide(503).level()).isEqualTo(AccessLog.Level.WARN);
+    }
+}
