@@ -2,6 +2,7 @@ package io.causality.ingest.auth;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -11,7 +12,7 @@ import javax.sql.DataSource;
  */
 public final class KeyAdmin {
     private final KeyStore store;
-    private final String serverSigningSecret;
+    private final Supplier<String> serverSigningSecret;
 
     /**
      * @param serverSigningSecret the ingest's {@code auth.signing-secret}, to hand a signed key's
@@ -19,6 +20,11 @@ public final class KeyAdmin {
      *     NewKey#signingSecret} is null)
      */
     public KeyAdmin(DataSource dataSource, String serverSigningSecret) {
+        this(dataSource, () -> serverSigningSecret);
+    }
+
+    /** As above, the secret read only when a signed key is created. */
+    public KeyAdmin(DataSource dataSource, Supplier<String> serverSigningSecret) {
         this.store = new KeyStore(dataSource);
         this.serverSigningSecret = serverSigningSecret;
     }
@@ -44,10 +50,8 @@ public final class KeyAdmin {
     public NewKey create(String appId, String label, boolean signingRequired) throws SQLException {
         String key = WriteKeys.generate();
         WriteKey record = store.create(key, appId, label, signingRequired);
-        String secret =
-                signingRequired && serverSigningSecret != null
-                        ? RequestSignature.secretFor(serverSigningSecret, record.keyId())
-                        : null;
+        String server = signingRequired ? serverSigningSecret.get() : null;
+        String secret = server != null ? RequestSignature.secretFor(server, record.keyId()) : null;
         return new NewKey(key, record, secret);
     }
 

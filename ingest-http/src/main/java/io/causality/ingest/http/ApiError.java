@@ -51,4 +51,17 @@ public enum ApiError {
     public String code() {
         return code;
     }
+
+    /**
+     * The {@code Retry-After} an answer with this error carries, in seconds, or null for none.
+     * {@link #RATE_LIMITED} has its own, from the key's bucket. The unknown-key gate clears within
+     * a second, so its answers say 1 (its 503 said 5 until 2026-12-03, though its message said 1
+     * s); the other 503s say 5.
+     */
+    public Long retryAfterSeconds() {
+        return switch (this) {
+            case TOO_MANY_UNKNOWN_KEYS, KEY_LOOKUPS_BUSY -> 1L;
+            default -> status == 503 ? Long.valueOf(5) : null;
+        };
+    }
 }

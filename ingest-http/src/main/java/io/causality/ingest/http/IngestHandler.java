@@ -105,8 +105,8 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         this.publisher = publisher;
         this.metrics = metrics;
         this.answers = new Answers(mapper);
-        this.accessLog = new AccessLog(clock::millis);
-        this.kafkaErrorLog = new LogThrottle(1, clock::millis);
+        this.accessLog = new AccessLog(LogThrottle::monotonicMillis);
+        this.kafkaErrorLog = new LogThrottle(1, LogThrottle::monotonicMillis);
         this.clock = clock;
         this.draining = draining;
     }
@@ -542,14 +542,12 @@ public final class IngestHandler implements Handler<HttpServerRequest> {
         if (ex.answered) {
             return;
         }
-        String retryAfter =
-                switch (error) {
-                    case RATE_LIMITED -> Long.toString(ex.rate.retryAfterSeconds());
-                    case TOO_MANY_UNKNOWN_KEYS, KEY_LOOKUPS_BUSY -> "1";
-                    default -> error.status() == 503 ? "5" : null;
-                };
+        Long retryAfter =
+                error == ApiError.RATE_LIMITED
+                        ? Long.valueOf(ex.rate.retryAfterSeconds())
+                        : error.retryAfterSeconds();
         if (retryAfter != null) {
-            ex.req.response().putHeader("Retry-After", retryAfter);
+            ex.req.response().putHeader("Retry-After", retryAfter.toString());
         }
         respond(ex, error.status(), answers.error(ex.requestId, error, message));
     }

@@ -27,7 +27,7 @@ final class KeyResolver {
     private final Executor blocking;
     private final IngestMetrics metrics;
     private final Map<String, CompletableFuture<WriteKey>> inFlight = new ConcurrentHashMap<>();
-    private final LogThrottle failureLog = new LogThrottle(1, System::currentTimeMillis);
+    private final LogThrottle failureLog = new LogThrottle(1, LogThrottle::monotonicMillis);
 
     KeyResolver(KeyCache keys, KeyLookups gate, Executor blocking, IngestMetrics metrics) {
         this.keys = keys;
@@ -92,10 +92,12 @@ final class KeyResolver {
 
     private void lookUp(String hash, CompletableFuture<WriteKey> result) {
         Optional<WriteKey> found = null;
-        Exception failure = null;
+        Throwable failure = null;
         try {
             found = keys.lookup(hash);
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // Errors too (a driver that fails to load): the gate's slot and the waiting requests
+            // must be released whatever happened.
             failure = e;
         }
         finish(hash, result, found, failure);
@@ -105,7 +107,7 @@ final class KeyResolver {
             String hash,
             CompletableFuture<WriteKey> result,
             Optional<WriteKey> found,
-            Exception failure) {
+            Throwable failure) {
         gate.finished();
         inFlight.remove(hash, result);
         if (failure != null) {
@@ -113,10 +115,9 @@ final class KeyResolver {
             long heldBack = failureLog.tryAcquire();
             if (heldBack >= 0) {
                 LOG.warn(
-                        "write key lookup failed: {} ({} more failures not logged since the last"
-                                + " line)",
-                        failure.toString(),
-                        heldBack);
+                        "write key lookup failed ({} more failures not logged since the last line)",
+                        heldBack,
+                        failure);
             }
             result.completeExceptionally(
                     new ApiException(

@@ -26,7 +26,7 @@ final class LogThrottle {
      */
     synchronized long tryAcquire() {
         long now = millis.getAsLong();
-        if (windowStart == Long.MIN_VALUE || now - windowStart >= 1000) {
+        if (windowStart == Long.MIN_VALUE || now - windowStart >= 1000 || now < windowStart) {
             windowStart = now;
             inWindow = 0;
         }
@@ -38,5 +38,10 @@ final class LogThrottle {
         long n = heldBack;
         heldBack = 0;
         return n;
+    }
+
+    /** Milliseconds of a clock that never steps back (for throttles that need no wall time). */
+    static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 }

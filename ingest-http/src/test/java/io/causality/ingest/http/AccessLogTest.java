@@ -41,13 +41,11 @@ class AccessLogTest {
     }
 
     @Test
-    void aLineIsWrittenWithItsContextWhateverTheLevel() {
-        AccessLog log = new AccessLog(millis::get);
-        // Both paths run; what they print goes to the test log (the layout is the service's).
-        log.log(
-                new AccessLog.Entry(
-                        "r1", "/v1/events", 503, "kafka_unavailable", 0, 0, 3, "k", "a"));
-        log.log(new AccessLog.Entry("r2", "/v1/events", 400, null, 0, 1, 1, null, null));
-        assertThat(log.decide(503).level()).isEqualTo(AccessLog.Level.WARN);
+    void aClockThatStepsBackDoesNotSilenceTheLog() {
+        LogThrottle throttle = new LogThrottle(1, millis::get);
+        assertThat(throttle.tryAcquire()).isZero();
+        assertThat(throttle.tryAcquire()).isEqualTo(-1);
+        millis.addAndGet(-60_000);
+        assertThat(throttle.tryAcquire()).as("a new window").isEqualTo(1);
     }
 }

@@ -61,6 +61,17 @@ class LimitsTest {
     }
 
     @Test
+    void answersThatClearSayWhenToRetry() {
+        assertThat(ApiError.TOO_MANY_UNKNOWN_KEYS.retryAfterSeconds()).isEqualTo(1L);
+        assertThat(ApiError.KEY_LOOKUPS_BUSY.retryAfterSeconds()).isEqualTo(1L);
+        assertThat(ApiError.KAFKA_UNAVAILABLE.retryAfterSeconds()).isEqualTo(5L);
+        assertThat(ApiError.SHUTTING_DOWN.retryAfterSeconds()).isEqualTo(5L);
+        assertThat(ApiError.KEY_STORE_UNAVAILABLE.retryAfterSeconds()).isEqualTo(5L);
+        assertThat(ApiError.INVALID_WRITE_KEY.retryAfterSeconds()).isNull();
+        assertThat(ApiError.BODY_TOO_LARGE.retryAfterSeconds()).isNull();
+    }
+
+    @Test
     void corsAllowsOnlyListedOrigins() {
         Cors cors = new Cors(List.of("https://app.example.com"));
         assertThat(cors.allows(null)).isTrue();
