@@ -10,7 +10,7 @@ import io.causality.ingest.server.IngestServer;
 import io.causality.processes.KafkaBroker;
 import io.causality.processes.StackLayout;
 import io.causality.schemas.EventJson;
-import io.causality.stack.PostgresServer;
+import io.causality.processes.PostgresServer;
 import io.causality.stack.demo.IngestClient;
 import io.causality.testing.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

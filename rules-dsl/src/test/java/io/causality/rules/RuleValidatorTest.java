@@ -47,7 +47,7 @@ class RuleValidatorTest {
                 "rule \"a\" on purchase_complete where $.properties.total matches \"5\" then emit \"t\" end"
                         + " | v.rules:1:37: error: rule \"a\": $.properties.total is a number; matches works on strings",
                 "rule \"a\" on any then webhook \"Sales Team\" end"
-                        + " | v.rules:1:22: error: rule \"a\": an endpoint name is 1-64 characters of a-z, 0-9, '-' or '_' (the URL is configured under that name)",
+                        + " | v.rules:1:22: error: rule \"a\": an endpoint name is 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (the URL is registered under that name: causality endpoints add)",
                 "rule \"a\" on any then emit \"t\" with {\"k\": @key} end"
                         + " | v.rules:1:42: error: rule \"a\": @key is the key of a sequence; this rule has none",
                 "rule \"a\" sequence by $.user_id within 1m cart_add as add then emit \"t\" with {\"p\": $ad.user_id} end"

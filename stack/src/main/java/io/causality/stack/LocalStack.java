@@ -9,6 +9,7 @@ import io.causality.ingest.auth.KeyAdmin;
 import io.causality.processes.KafkaBroker;
 import io.causality.processes.ManagedProcess;
 import io.causality.processes.Poll;
+import io.causality.processes.PostgresServer;
 import io.causality.processes.StackLayout;
 import io.causality.processes.StackResources;
 import io.causality.schemas.lake.LakeSchema;
@@ -428,24 +429,13 @@ public final class LocalStack {
     private void forgetRunsBefore(StackJob job, String current) throws IOException {
         for (Path root : checkpointRoots(job)) {
             if (current == null || !root.getFileName().toString().equals(current)) {
-                deleteTree(root);
+                StackLayout.deleteTree(root);
             }
         }
         if (current == null) {
             Files.deleteIfExists(jobIdsFile(job));
         } else {
             Files.writeString(jobIdsFile(job), current + "\n", StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
@@ -608,7 +598,7 @@ public final class LocalStack {
 
     /** The ingest's write keys in this stack's database, with its signing secret. */
     public KeyAdmin keyAdmin(DataSource dataSource) {
-        return new KeyAdmin(dataSource, secrets.get(LocalSecrets.SIGNING_SECRET));
+        return new KeyAdmin(dataSource, () -> secrets.get(LocalSecrets.SIGNING_SECRET));
     }
 
     public HikariDataSource dataSource() {

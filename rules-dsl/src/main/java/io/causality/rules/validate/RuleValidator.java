@@ -2,6 +2,7 @@ package io.causality.rules.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.jayway.jsonpath.InvalidPathException;
+import io.causality.contracts.EndpointNames;
 import io.causality.rules.Action;
 import io.causality.rules.Condition;
 import io.causality.rules.EventPattern;
@@ -37,7 +38,6 @@ public final class RuleValidator {
     /** Rule names: what `rules delete` and the topic's keys use. */
     public static final Pattern RULE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
-    private static final Pattern ENDPOINT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     /** The longest window a sequence may have: its partial matches are kept that long. */
@@ -279,11 +279,12 @@ public final class RuleValidator {
         }
 
         private void action(Action a, Set<String> steps) {
-            if (a.kind() == Action.Kind.WEBHOOK && !ENDPOINT.matcher(a.target()).matches()) {
+            if (a.kind() == Action.Kind.WEBHOOK && !EndpointNames.valid(a.target())) {
                 error(
                         a,
-                        "an endpoint name is 1-64 characters of a-z, 0-9, '-' or '_' (the URL is"
-                                + " configured under that name)");
+                        EndpointNames.RULE
+                                + " (the URL is registered under that name: causality endpoints"
+                                + " add)");
             }
             if (a.kind() == Action.Kind.EMIT && !TOPIC.matcher(a.target()).matches()) {
                 error(

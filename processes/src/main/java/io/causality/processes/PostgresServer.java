@@ -1,8 +1,5 @@
-package io.causality.stack;
+package io.causality.processes;
 
-import io.causality.processes.ManagedProcess;
-import io.causality.processes.Poll;
-import io.causality.processes.StackLayout;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,19 +54,8 @@ public final class PostgresServer {
             // next unpack trips over them: start over from an empty folder once.
             System.err.println(
                     "PostgreSQL did not start (" + e + "); unpacking its binaries afresh");
-            deleteTree(workDir);
+            StackLayout.deleteTree(workDir);
             return build(dataDir, workDir, port);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
