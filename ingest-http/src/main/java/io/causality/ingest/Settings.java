@@ -1,11 +1,11 @@
 package io.causality.ingest;
 
+import io.causality.contracts.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -111,20 +111,10 @@ public final class Settings {
         if (raw == null) {
             return fallback;
         }
-        String t = raw.trim().toLowerCase(Locale.ROOT);
         try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.parse(raw.trim());
-        } catch (NumberFormatException | DateTimeParseException e) {
-            problems.add(key + " must be a duration like 500ms, 10s or 5m, got '" + raw + "'");
+            return Durations.parse(raw);
+        } catch (IllegalArgumentException e) {
+            problems.add(key + " must be " + Durations.FORMS + ", got '" + raw + "'");
             return fallback;
         }
     }

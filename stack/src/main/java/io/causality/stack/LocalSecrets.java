@@ -20,6 +20,11 @@ public final class LocalSecrets {
     public static final String SIGNING_SECRET = "auth.signing-secret";
     public static final String S3_SECRET_KEY = "s3.secret-key";
 
+    /**
+     * Seals the webhook endpoints' secrets in PostgreSQL (the delivery job reads it from a file).
+     */
+    public static final String DELIVERY_SECRET_KEY = "delivery.secret-key";
+
     private final Path file;
     private Properties values;
 

@@ -13,6 +13,9 @@ import io.causality.processes.PostgresServer;
 import io.causality.processes.StackLayout;
 import io.causality.processes.StackResources;
 import io.causality.schemas.lake.LakeSchema;
+import io.causality.webhooks.EndpointStore;
+import io.causality.webhooks.SchemaMigrations;
+import io.causality.webhooks.SecretBox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -172,6 +175,7 @@ public final class LocalStack {
         step("PostgreSQL", postgres.process(), () -> postgres.start(Duration.ofSeconds(120)));
         try (HikariDataSource ds = dataSource()) {
             keyAdmin(ds).migrate();
+            SchemaMigrations.apply(ds);
         }
         step("Kafka", kafka.process(), () -> kafka.start(Duration.ofSeconds(90)));
         kafka.createTopics(KafkaBroker.newTopics(Topics.all()));
@@ -594,6 +598,12 @@ public final class LocalStack {
 
     private static String pad(String s) {
         return String.format("%-12s", s);
+    }
+
+    /** The webhook endpoints in this stack's database, their secrets sealed with its key. */
+    public EndpointStore endpoints(DataSource dataSource) {
+        return new EndpointStore(
+                dataSource, new SecretBox(secrets.get(LocalSecrets.DELIVERY_SECRET_KEY)));
     }
 
     /** The ingest's write keys in this stack's database, with its signing secret. */

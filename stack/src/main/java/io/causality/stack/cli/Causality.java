@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "causality",
         mixinStandardHelpOptions = true,
-        description = "Runs the Causality pipeline locally and manages its keys.",
+        description =
+                "Runs the Causality pipeline locally and manages its keys, rules and endpoints.",
         subcommands = {
             Causality.Up.class,
             Causality.Down.class,
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
             Causality.DemoCmd.class,
             Causality.Sql.class,
             Causality.Rules.class,
-            Causality.Keys.class
+            Causality.Keys.class,
+            EndpointsCli.class
         })
 public final class Causality {
 
