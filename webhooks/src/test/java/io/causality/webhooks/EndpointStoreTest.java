@@ -25,7 +25,8 @@ class EndpointStoreTest {
     static void start() throws Exception {
         postgres = TestPostgres.start();
         db = postgres.dataSource();
-        assertThat(SchemaMigrations.apply(db)).containsExactly("V1__webhook_endpoints.sql");
+        assertThat(SchemaMigrations.apply(db))
+                .containsExactly("V1__webhook_endpoints.sql", "V2__webhook_deliveries.sql");
         store = new EndpointStore(db, new SecretBox(KEY));
     }
 
