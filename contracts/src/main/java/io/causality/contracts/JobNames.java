@@ -4,6 +4,7 @@ package io.causality.contracts;
 public final class JobNames {
     public static final String WAREHOUSE = "causality-warehouse";
     public static final String REACTION = "causality-reaction";
+    public static final String DELIVERY = "causality-delivery";
 
     private JobNames() {}
 }

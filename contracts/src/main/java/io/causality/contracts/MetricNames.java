@@ -44,6 +44,35 @@ public final class MetricNames {
     /** Partial matches of a savepoint from before sequences were keyed by app, dropped. */
     public static final String LEGACY_SEQUENCE_STATES_DROPPED = "legacySequenceStatesDropped";
 
+    /** Webhooks answered 2xx. */
+    public static final String DELIVERIES_DELIVERED = "deliveriesDelivered";
+
+    /** Attempts that failed and will be tried again. */
+    public static final String DELIVERIES_RETRIED = "deliveriesRetried";
+
+    /** Deliveries that used every attempt: to the deliveries dead-letter topic. */
+    public static final String DELIVERIES_FAILED = "deliveriesFailed";
+
+    /** Deliveries never sent: unknown or disabled endpoint, address not allowed. */
+    public static final String DELIVERIES_REFUSED = "deliveriesRefused";
+
+    /**
+     * Messages held back by an endpoint's gate (busy, breaker open, over its rate); not attempts.
+     */
+    public static final String DELIVERIES_DEFERRED = "deliveriesDeferred";
+
+    /** Deliveries waiting in the scheduler for their time or their turn. */
+    public static final String DELIVERIES_WAITING = "deliveriesWaiting";
+
+    /** Endpoints whose circuit breaker is open now. */
+    public static final String BREAKERS_OPEN = "breakersOpen";
+
+    /** Endpoints the job disabled (410 Gone, or failing for too long). */
+    public static final String ENDPOINTS_DISABLED = "endpointsDisabled";
+
+    /** Attempt latency in milliseconds (a histogram of the last attempts). */
+    public static final String ATTEMPT_LATENCY = "attemptLatencyMs";
+
     /** The reaction job's counters, as the demo shows them. */
     public static final List<String> REACTION =
             List.of(

@@ -29,5 +29,21 @@ public final class OptionKeys {
     public static final String RULES_SUSPEND_WINDOW = "rules.suspend-window";
     public static final String RULES_STARTUP_WAIT = "rules.startup-wait";
 
+    public static final String KAFKA_RETRY_TOPIC = "kafka.retry-topic";
+    public static final String DB_URL = "db.url";
+    public static final String DB_USER = "db.user";
+    public static final String DB_PASSWORD_FILE = "db.password-file";
+    public static final String DELIVERY_SECRET_KEY_FILE = "delivery.secret-key-file";
+    public static final String DELIVERY_ALLOWED_NETWORKS = "delivery.allowed-networks";
+    public static final String DELIVERY_ALLOW_HTTP = "delivery.allow-http";
+    public static final String DELIVERY_TIMEOUT = "delivery.timeout";
+    public static final String DELIVERY_CAPACITY = "delivery.capacity";
+    public static final String DELIVERY_MAX_IN_FLIGHT_PER_ENDPOINT =
+            "delivery.max-in-flight-per-endpoint";
+    public static final String DELIVERY_BREAKER_FAILURES = "delivery.breaker-failures";
+    public static final String DELIVERY_BREAKER_OPEN = "delivery.breaker-open";
+    public static final String DELIVERY_ENDPOINT_REFRESH = "delivery.endpoint-refresh";
+    public static final String DELIVERY_DISABLE_AFTER = "delivery.disable-after";
+
     private OptionKeys() {}
 }

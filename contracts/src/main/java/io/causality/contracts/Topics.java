@@ -19,6 +19,13 @@ public final class Topics {
     public static final String ANOMALIES = "causality.anomalies";
     public static final String DELIVERIES_DLQ = "causality.deliveries.dlq";
 
+    /**
+     * Deliveries waiting for their next attempt (or for the message before them on an ordered
+     * endpoint), written and read by the delivery job itself: the long tail of retries waits here
+     * and in timers, never in the job's async capacity.
+     */
+    public static final String DELIVERIES_RETRY = "causality.deliveries.retry";
+
     /** A topic as the stack creates it; compacted topics keep the last record per key. */
     public record Spec(String name, int partitions, boolean compacted) {}
 
@@ -33,6 +40,7 @@ public final class Topics {
                 new Spec(ACTIONS, 3, false),
                 new Spec(RULE_MATCHES, 1, false),
                 new Spec(ANOMALIES, 1, false),
-                new Spec(DELIVERIES_DLQ, 1, false));
+                new Spec(DELIVERIES_DLQ, 1, false),
+                new Spec(DELIVERIES_RETRY, 3, false));
     }
 }

@@ -181,6 +181,42 @@ public final class EndpointStore {
         }
     }
 
+    /**
+     * A delivery to the endpoint succeeded: it is not failing. Does not count as a change (the
+     * job's directory need not reload for it).
+     */
+    public void recordSuccess(String appId, String name, Instant at) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE webhook_endpoints SET last_success_at = greatest(last_success_at, ?),"
+                                        + " failing_since = NULL WHERE app_id = ? AND name = ?")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, appId);
+            ps.setString(3, name);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * An attempt failed: returns since when the endpoint has failed without a success (this
+     * failure, if it is the first), or null when it no longer exists.
+     */
+    public Instant recordFailure(String appId, String name, Instant at) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?)"
+                                        + " WHERE app_id = ? AND name = ? RETURNING failing_since")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, appId);
+            ps.setString(3, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? instant(rs.getTimestamp(1)) : null;
+            }
+        }
+    }
+
     public boolean delete(String appId, String name) throws SQLException, EndpointException {
         check(appId, name);
         try (Connection c = dataSource.getConnection();

@@ -35,10 +35,38 @@ public final class RetrySchedule {
 
     static final double JITTER = 0.2;
 
+    private final List<Duration> delays;
     private final RandomGenerator random;
 
+    /** Svix's schedule. */
     public RetrySchedule(RandomGenerator random) {
+        this(DELAYS, random);
+    }
+
+    /** Another schedule (tests, or an operator's choice): the delays before attempts 2, 3, ... */
+    public RetrySchedule(List<Duration> delays, RandomGenerator random) {
+        this.delays = List.copyOf(delays);
         this.random = random;
+    }
+
+    /** Attempts in all under this schedule. */
+    public int attempts() {
+        return delays.size() + 1;
+    }
+
+    /** A comma-separated list of durations, as in the configuration: {@code 5s,5m,30m}. */
+    public static List<Duration> parse(String text) {
+        List<Duration> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                Duration d = io.causality.contracts.Durations.parse(part);
+                if (d.isNegative()) {
+                    throw new IllegalArgumentException("a retry delay is not negative: " + part);
+                }
+                out.add(d);
+            }
+        }
+        return out;
     }
 
     /**
@@ -51,10 +79,10 @@ public final class RetrySchedule {
         if (attempt < 1) {
             throw new IllegalArgumentException("attempts count from 1, got " + attempt);
         }
-        if (attempt >= ATTEMPTS) {
+        if (attempt >= attempts()) {
             return Optional.empty();
         }
-        Duration base = DELAYS.get(attempt - 1);
+        Duration base = delays.get(attempt - 1);
         double factor = 1 + JITTER * (2 * random.nextDouble() - 1);
         Duration delay = Duration.ofMillis(Math.round(base.toMillis() * factor));
         if (retryAfter.isPresent()) {

@@ -70,4 +70,16 @@ class RetryScheduleTest {
         assertThat(RetrySchedule.parseRetryAfter("soon", now)).isEmpty();
         assertThat(RetrySchedule.parseRetryAfter(null, now)).isEmpty();
     }
+
+    @Test
+    void anotherScheduleCanBeConfigured() {
+        RetrySchedule quick =
+                new RetrySchedule(RetrySchedule.parse("100ms, 1s"), new SplittableRandom(1));
+        assertThat(quick.attempts()).isEqualTo(3);
+        assertThat(quick.delayAfter(1, Optional.empty()).orElseThrow().toMillis())
+                .isBetween(80L, 120L);
+        assertThat(quick.delayAfter(3, Optional.empty())).isEmpty();
+        assertThat(RetrySchedule.parse("5s,5m,30m,2h,5h,10h,10h")).isEqualTo(RetrySchedule.DELAYS);
+        assertThatThrownBy(() -> RetrySchedule.parse("5s,soon")).hasMessageContaining("duration");
+    }
 }

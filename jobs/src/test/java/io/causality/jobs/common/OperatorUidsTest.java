@@ -2,6 +2,9 @@ package io.causality.jobs.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.causality.jobs.delivery.DeliveryJob;
+import io.causality.jobs.delivery.DeliveryOptions;
+import io.causality.jobs.delivery.DeliverySettings;
 import io.causality.jobs.reaction.ReactionJob;
 import io.causality.jobs.reaction.ReactionSettings;
 import io.causality.jobs.warehouse.WarehouseJob;
@@ -76,5 +79,39 @@ class OperatorUidsTest {
                                 "rule-status-sink",
                                 "rules-source",
                                 "split-actions"));
+    }
+
+    @Test
+    void theDeliveryJobKeepsItsUids() {
+        StreamExecutionEnvironment env = env();
+        Configuration config = new Configuration();
+        config.set(DeliveryOptions.DB_URL, "jdbc:postgresql://127.0.0.1:5432/postgres");
+        config.set(DeliveryOptions.SECRET_KEY_FILE, "/nonexistent/key");
+        DeliveryJob.production(DeliverySettings.from(config)).build(env);
+        assertThat(uids(env).keySet())
+                .containsExactlyElementsOf(
+                        List.of(
+                                "Sink Committer: attempt-log-sink",
+                                "Sink Committer: dead-letter-sink",
+                                "Sink Committer: deliveries-dlq-sink",
+                                "Sink Committer: delivery-log-sink",
+                                "Sink Committer: emit-sink",
+                                "Sink Committer: retry-sink",
+                                "actions-source",
+                                "attempt-log-sink",
+                                "dead-letter-sink",
+                                "deliveries-dlq-sink",
+                                "delivery-log-sink",
+                                "emit-sink",
+                                "given-up",
+                                "logged-attempts",
+                                "logged-deliveries",
+                                "next-turns",
+                                "read-actions",
+                                "read-retries",
+                                "retries-source",
+                                "retry-sink",
+                                "schedule-deliveries",
+                                "send-webhooks"));
     }
 }

@@ -1,0 +1,96 @@
+package io.causality.jobs.delivery;
+
+/**
+ * One webhook on its way: the action it came from, the body to send (the same for every attempt),
+ * how many attempts were made and when the next is due. Travels through the job and the retry
+ * topic. A POJO, so Flink serialises it without Kryo.
+ */
+public class Delivery {
+    /** What the record on the retry topic is. */
+    public enum Kind {
+        /** A delivery to attempt (new, retried or deferred). */
+        SEND,
+        /** The delivery before others on an ordered lane is finished: the next may go. */
+        DONE
+    }
+
+    public Kind kind = Kind.SEND;
+
+    /** The action id: the {@code webhook-id}, the delivery log's key. */
+    public String deliveryId;
+
+    public String appId;
+    public String endpoint;
+    public String matchId;
+    public String rule;
+    public int ruleVersion;
+
+    /** The match key, or null: an ordered endpoint delivers one at a time per key. */
+    public String key;
+
+    /** The JSON body sent, {@code {"type", "timestamp", "data"}}. */
+    public String body;
+
+    /** Attempts made so far. */
+    public int attempts;
+
+    /** When the next attempt is due (epoch millis); 0 for at once. */
+    public long dueAtMillis;
+
+    /** When the job first read the action (epoch millis), for the delivery log. */
+    public long firstSeenMillis;
+
+    /** Whether it was dispatched on an ordered lane, so that its end must release the next. */
+    public boolean ordered;
+
+    /** The attempts so far, a JSON array, for the dead letter of a delivery that gives up. */
+    public String history = "[]";
+
+    public Delivery() {}
+
+    /** The lane: deliveries of one endpoint and match key, in order where the endpoint asks. */
+    public String lane() {
+        return appId + "\n" + endpoint + "\n" + (key == null ? "" : key);
+    }
+
+    public Delivery copy() {
+        Delivery d = new Delivery();
+        d.kind = kind;
+        d.deliveryId = deliveryId;
+        d.appId = appId;
+        d.endpoint = endpoint;
+        d.matchId = matchId;
+        d.rule = rule;
+        d.ruleVersion = ruleVersion;
+        d.key = key;
+        d.body = body;
+        d.attempts = attempts;
+        d.dueAtMillis = dueAtMillis;
+        d.firstSeenMillis = firstSeenMillis;
+        d.ordered = ordered;
+        d.history = history;
+        return d;
+    }
+
+    /** The signal that ends this delivery's turn on its ordered lane. */
+    public Delivery done() {
+        Delivery d = copy();
+        d.kind = Kind.DONE;
+        d.body = null;
+        d.history = "[]";
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "Delivery["
+                + deliveryId
+                + " "
+                + appId
+                + "/"
+                + endpoint
+                + " attempts="
+                + attempts
+                + "]";
+    }
+}
