@@ -73,6 +73,7 @@ class LakeThroughClusterIT {
                         FreePorts.next(),
                         true,
                         FreePorts.next(),
+                        FreePorts.next(),
                         FreePorts.next());
         stack = new LocalStack(root, new StackLayout(home), config, System.out);
         stack.up();

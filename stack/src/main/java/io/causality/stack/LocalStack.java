@@ -60,6 +60,8 @@ public final class LocalStack {
     /** The Flink job that runs the deployed rules. */
     static final String REACTION_JOB = JobNames.REACTION;
 
+    static final String DELIVERY_JOB = JobNames.DELIVERY;
+
     /**
      * Locally the lake should show up within seconds: checkpoints every 5 s and small files
      * compacted every 3 checkpoints (production defaults: 30 s and 10).
@@ -146,7 +148,32 @@ public final class LocalStack {
                                 "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
                                 kafka.bootstrapServers(),
                                 "--" + OptionKeys.CHECKPOINT_INTERVAL,
-                                CHECKPOINT_SECONDS + "s")));
+                                CHECKPOINT_SECONDS + "s")),
+                new StackJob(
+                        DELIVERY_JOB,
+                        "delivery",
+                        "io.causality.jobs.delivery.DeliveryJob",
+                        List.of(
+                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
+                                kafka.bootstrapServers(),
+                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
+                                CHECKPOINT_SECONDS + "s",
+                                "--" + OptionKeys.DB_URL,
+                                postgres.jdbcUrl(),
+                                "--" + OptionKeys.DB_USER,
+                                PostgresServer.USER,
+                                "--" + OptionKeys.DELIVERY_SECRET_KEY_FILE,
+                                deliveryKeyFile().toString(),
+                                // Local receivers only: the demo's, on this machine.
+                                "--" + OptionKeys.DELIVERY_ALLOWED_NETWORKS,
+                                "127.0.0.1/32",
+                                "--" + OptionKeys.DELIVERY_ALLOW_HTTP,
+                                "true")));
+    }
+
+    /** The key that seals the endpoints' secrets, in a file only its owner reads, for the job. */
+    private Path deliveryKeyFile() {
+        return layout.conf().resolve("delivery-secret-key");
     }
 
     /** The repository: jars, configuration templates and the example rules. */
@@ -176,6 +203,10 @@ public final class LocalStack {
         try (HikariDataSource ds = dataSource()) {
             keyAdmin(ds).migrate();
             SchemaMigrations.apply(ds);
+        }
+        if (!Files.exists(deliveryKeyFile())) {
+            LocalSecrets.writePrivate(
+                    deliveryKeyFile(), secrets.get(LocalSecrets.DELIVERY_SECRET_KEY));
         }
         step("Kafka", kafka.process(), () -> kafka.start(Duration.ofSeconds(90)));
         kafka.createTopics(KafkaBroker.newTopics(Topics.all()));

@@ -12,7 +12,8 @@ public record StackConfig(
         int flinkRpcPort,
         boolean flinkEnabled,
         int s3Port,
-        int trinoPort) {
+        int trinoPort,
+        int receiverPort) {
 
     public static StackConfig fromEnvironment(Map<String, String> env) {
         return new StackConfig(
@@ -25,7 +26,9 @@ public record StackConfig(
                 // CAUSALITY_FLINK=off starts the stack without Flink (the ingest benchmark does).
                 !"off".equalsIgnoreCase(env.getOrDefault("CAUSALITY_FLINK", "on").trim()),
                 port(env, "CAUSALITY_S3_PORT", 9000),
-                port(env, "CAUSALITY_TRINO_PORT", 8090));
+                port(env, "CAUSALITY_TRINO_PORT", 8090),
+                // The demo's webhook receiver, which lives while `causality demo` runs.
+                port(env, "CAUSALITY_RECEIVER_PORT", 8095));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

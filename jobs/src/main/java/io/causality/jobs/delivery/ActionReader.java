@@ -29,11 +29,25 @@ final class ActionReader extends ProcessFunction<RawRecord, Delivery> {
     /** Topics an action may emit to: not the pipeline's own (an app could inject events). */
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
+    private final String bootstrapServers;
     private transient DeadLetters deadLetters;
+    private transient EmitTopics topics;
+
+    ActionReader(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
 
     @Override
     public void open(OpenContext context) {
         deadLetters = DeadLetters.open(getRuntimeContext().getMetricGroup());
+        topics = new EmitTopics(bootstrapServers);
+    }
+
+    @Override
+    public void close() {
+        if (topics != null) {
+            topics.close();
+        }
     }
 
     @Override
@@ -65,6 +79,12 @@ final class ActionReader extends ProcessFunction<RawRecord, Delivery> {
                                         + target
                                         + "' refused: topics named causality.* are the pipeline's own");
                     }
+                    if (!topics.exists(target)) {
+                        throw new IllegalArgumentException(
+                                "emit topic '"
+                                        + target
+                                        + "' does not exist; create it, then replay this dead letter");
+                    }
                     ctx.output(EMITS, new EmitRecord(target, app, raw.value));
                 }
                 default ->
@@ -74,7 +94,12 @@ final class ActionReader extends ProcessFunction<RawRecord, Delivery> {
         } catch (IllegalArgumentException e) {
             deadLetters.send(
                     ctx::output,
-                    new DeadLetter(DeliveryJob.NAME, "not an action: " + e.getMessage(), raw));
+                    new DeadLetter(
+                            DeliveryJob.NAME,
+                            e.getMessage().startsWith("emit")
+                                    ? e.getMessage()
+                                    : "not an action: " + e.getMessage(),
+                            raw));
         }
     }
 

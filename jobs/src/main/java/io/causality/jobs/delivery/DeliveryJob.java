@@ -64,7 +64,7 @@ public final class DeliveryJob {
         SingleOutputStreamOperator<Delivery> read =
                 env.fromSource(actions, WatermarkStrategy.noWatermarks(), "actions")
                         .uid("actions-source")
-                        .process(new ActionReader())
+                        .process(new ActionReader(settings.kafka().bootstrapServers()))
                         .uid(ActionReader.UID)
                         .name("read actions");
         SingleOutputStreamOperator<Delivery> again =

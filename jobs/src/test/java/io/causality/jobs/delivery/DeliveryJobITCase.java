@@ -191,9 +191,11 @@ class DeliveryJobITCase {
         config.set(DeliveryOptions.BREAKER_FAILURES, 100);
         config.set(DeliveryOptions.ENDPOINT_REFRESH, Duration.ofMillis(300));
         config.set(DeliveryOptions.RETRY_SCHEDULE, "200ms,200ms,200ms,200ms,200ms,200ms,200ms");
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        JobEnvironment.configure(new Configuration()));
+        // No restarts: any failure ends the job, and the test with it. No answer of a receiver
+        // and no action may stop the job.
+        Configuration flink = JobEnvironment.configure(new Configuration());
+        flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(1);
         env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
         DeliveryJob.production(DeliverySettings.from(config)).build(env);
@@ -256,6 +258,8 @@ class DeliveryJobITCase {
         String emitted =
                 action("shop", "big-purchases-it", "emit").replace("big-purchases-it", EMITTED);
         String internal = action("shop", "causality.events", "emit");
+        // An emit to a topic nobody created must not fail the job (it did, on the local stack).
+        String missingTopic = action("shop", "no-such-topic", "emit");
 
         JobClient job = startJob();
         try {
@@ -272,6 +276,7 @@ class DeliveryJobITCase {
                             fromNews,
                             emitted,
                             internal,
+                            missingTopic,
                             "not json"));
 
             await().atMost(Duration.ofSeconds(90))
@@ -292,6 +297,9 @@ class DeliveryJobITCase {
                                         .containsEntry("status", "refused");
                                 assertThat(logged(id(fromNews))).containsEntry("status", "refused");
                             });
+            assertThat(job.getJobStatus().get())
+                    .as("still running after all of it")
+                    .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
         } finally {
             job.cancel().get();
         }
@@ -360,6 +368,17 @@ class DeliveryJobITCase {
         List<ConsumerRecord<byte[], byte[]>> emits = read(EMITTED);
         assertThat(emits).hasSize(1);
         assertThat(new String(emits.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("shop");
-        assertThat(read(DLQ)).hasSize(2);
+        List<String> reasons = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(DLQ)) {
+            reasons.add(
+                    new String(
+                            r.headers().lastHeader("causality.reason").value(),
+                            StandardCharsets.UTF_8));
+        }
+        assertThat(reasons)
+                .hasSize(3)
+                .anyMatch(r -> r.contains("causality.* are the pipeline's own"))
+                .anyMatch(r -> r.contains("emit topic 'no-such-topic' does not exist"))
+                .anyMatch(r -> r.startsWith("not an action"));
     }
 }

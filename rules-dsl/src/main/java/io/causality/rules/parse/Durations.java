@@ -4,8 +4,7 @@ import java.util.Map;
 
 /** Durations as the language writes them: a whole number and a unit, {@code 30m}, {@code 7d}. */
 public final class Durations {
-    static final Map<String, Long> UNITS =
-            Map.of("ms", 1L, "s", 1_000L, "m", 60_000L, "h", 3_600_000L, "d", 86_400_000L);
+    static final Map<String, Long> UNITS = io.causality.contracts.Durations.UNIT_MILLIS;
 
     private Durations() {}
 

@@ -137,8 +137,21 @@ public final class Causality {
         @Override
         public Integer call() throws Exception {
             LocalStack stack = stack();
-            try (Admin admin = stack.kafka().admin()) {
-                boolean rules = stack.config().flinkEnabled();
+            boolean rules = stack.config().flinkEnabled();
+            try (Admin admin = stack.kafka().admin();
+                    com.zaxxer.hikari.HikariDataSource db = stack.dataSource();
+                    io.causality.stack.demo.DemoReceiver receiver =
+                            rules
+                                    ? new io.causality.stack.demo.DemoReceiver(
+                                            stack.config().receiverPort())
+                                    : null) {
+                var deliveries =
+                        new io.causality.stack.demo.DeliveryReport(
+                                admin, stack.kafka().bootstrapServers(), db, System.out);
+                if (rules) {
+                    deliveries.register(stack.endpoints(db), receiver);
+                }
+                var deliveryMark = rules ? deliveries.mark() : null;
                 var report =
                         new io.causality.stack.demo.RuleMatchReport(
                                 admin,
@@ -153,7 +166,10 @@ public final class Causality {
                                     java.util.List.of(stack.root().resolve("rules/examples")),
                                     false,
                                     new io.causality.rules.topic.RuleTopic(
-                                            stack.kafka().bootstrapServers(), Topics.RULES));
+                                            stack.kafka().bootstrapServers(), Topics.RULES),
+                                    new io.causality.stack.rules.EmitTopics(
+                                            stack.kafka().bootstrapServers()),
+                                    true);
                 }
                 Demo.Result r =
                         new Demo(
@@ -172,10 +188,14 @@ public final class Causality {
                                         mark,
                                         storyRules(r, stack),
                                         java.time.Duration.ofSeconds(180));
+                boolean deliveriesOk =
+                        !rules
+                                || deliveries.print(
+                                        deliveryMark, receiver, java.time.Duration.ofSeconds(120));
                 if (rules) {
                     printReactionCounters(stack);
                 }
-                return r.kafkaGained() == r.accepted() && lakeOk && rulesOk ? 0 : 1;
+                return r.kafkaGained() == r.accepted() && lakeOk && rulesOk && deliveriesOk ? 0 : 1;
             }
         }
     }
@@ -227,12 +247,14 @@ public final class Causality {
                     description = "Kafka to deploy to (default: the local stack's)")
             String bootstrapServers;
 
+            String servers() {
+                return bootstrapServers != null
+                        ? bootstrapServers
+                        : stack().kafka().bootstrapServers();
+            }
+
             io.causality.rules.topic.RuleTopic topic() {
-                String servers =
-                        bootstrapServers != null
-                                ? bootstrapServers
-                                : stack().kafka().bootstrapServers();
-                return new io.causality.rules.topic.RuleTopic(servers, Topics.RULES);
+                return new io.causality.rules.topic.RuleTopic(servers(), Topics.RULES);
             }
         }
 
@@ -265,11 +287,22 @@ public final class Causality {
                     description = "also delete deployed rules that these files no longer hold")
             boolean prune;
 
+            @Option(
+                    names = "--create-topics",
+                    description = "create the topics the rules emit to, where they do not exist")
+            boolean createTopics;
+
             @CommandLine.Mixin Target target = new Target();
 
             @Override
             public Integer call() throws Exception {
-                return command().deploy(files, prune, target.topic());
+                return command()
+                        .deploy(
+                                files,
+                                prune,
+                                target.topic(),
+                                new io.causality.stack.rules.EmitTopics(target.servers()),
+                                createTopics);
             }
         }
 

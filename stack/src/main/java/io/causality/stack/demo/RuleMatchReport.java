@@ -2,7 +2,6 @@ package io.causality.stack.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.contracts.Topics;
-import io.causality.schemas.EventJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -10,18 +9,13 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * What the rules made of the demo's traffic: the matches the reaction job committed since the demo
@@ -150,22 +144,6 @@ public final class RuleMatchReport {
     }
 
     private List<JsonNode> readFrom(Map<TopicPartition, Long> from) throws IOException {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<JsonNode> out = new java.util.ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            c.assign(from.keySet());
-            from.forEach(c::seek);
-            Map<TopicPartition, Long> end = c.endOffsets(from.keySet());
-            while (from.keySet().stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(EventJson.mapper().readTree(r.value()));
-                }
-            }
-        }
-        return out;
+        return TopicEnds.readCommitted(bootstrapServers, from);
     }
 }

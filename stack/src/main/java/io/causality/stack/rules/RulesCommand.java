@@ -59,6 +59,57 @@ public final class RulesCommand {
     }
 
     public int deploy(List<Path> paths, boolean prune, RuleTopic topic) throws IOException {
+        return deploy(paths, prune, topic, null, false);
+    }
+
+    /**
+     * As {@link #deploy(List, boolean, RuleTopic)}, then checks that the topics the rules emit to
+     * exist, and creates those that do not when {@code createTopics} is set.
+     *
+     * @param emits where to check, or null for no check
+     */
+    public int deploy(
+            List<Path> paths,
+            boolean prune,
+            RuleTopic topic,
+            EmitTopics emits,
+            boolean createTopics)
+            throws IOException {
+        int result = publish(paths, prune, topic);
+        if (result != 0 || emits == null) {
+            return result;
+        }
+        java.util.Set<String> targets = new java.util.TreeSet<>();
+        for (var file : RuleFiles.load(paths).files()) {
+            for (Rule r : file.rules()) {
+                r.actions().stream()
+                        .filter(a -> a.kind() == io.causality.rules.Action.Kind.EMIT)
+                        .forEach(a -> targets.add(a.target()));
+            }
+        }
+        try {
+            java.util.Set<String> missing = emits.missing(targets);
+            if (missing.isEmpty()) {
+                return 0;
+            }
+            if (createTopics) {
+                emits.create(missing);
+                out.println(
+                        "created the topics these rules emit to: " + String.join(", ", missing));
+            } else {
+                out.println(
+                        "note: these rules emit to topics that do not exist: "
+                                + String.join(", ", missing)
+                                + "; their emits become dead letters until the topics exist"
+                                + " (rules deploy --create-topics creates them)");
+            }
+        } catch (Exception e) {
+            err.println("could not check the emit topics: " + e.getMessage());
+        }
+        return 0;
+    }
+
+    private int publish(List<Path> paths, boolean prune, RuleTopic topic) throws IOException {
         RuleFiles.Loaded loaded = check(paths);
         if (loaded == null) {
             return 1;
