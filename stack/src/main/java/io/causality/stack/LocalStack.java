@@ -565,17 +565,18 @@ public final class LocalStack {
         }
         out.println(" done");
         java.util.Map<String, long[]> byPartition = new java.util.TreeMap<>();
-        if (Files.isDirectory(events)) {
-            try (var files = Files.walk(events)) {
-                // Committed files only: in-progress ones are hidden (dot-prefixed).
-                for (Path f : files.filter(LakeSchema::isCommittedFile).toList()) {
-                    long[] agg =
-                            byPartition.computeIfAbsent(
-                                    events.relativize(f.getParent()).toString(), k -> new long[2]);
-                    agg[0]++;
-                    agg[1] += Files.size(f);
-                }
+        for (Path f : LakeSchema.committedFiles(events)) {
+            long size;
+            try {
+                size = Files.size(f);
+            } catch (java.nio.file.NoSuchFileException compactedMeanwhile) {
+                continue;
             }
+            long[] agg =
+                    byPartition.computeIfAbsent(
+                            events.relativize(f.getParent()).toString(), k -> new long[2]);
+            agg[0]++;
+            agg[1] += size;
         }
         out.println("lake " + events + ": " + byPartition.size() + " partitions");
         byPartition.forEach(

@@ -9,12 +9,10 @@ import io.causality.jobs.common.JobsMiniCluster;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecordDeserializer;
 import io.causality.processes.KafkaBroker;
-import io.causality.schemas.lake.LakeSchema;
 import io.causality.testing.LakeFiles;
 import io.causality.testing.TestKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -184,7 +181,7 @@ class WarehouseJobITCase {
         // Small files were compacted: without compaction this run leaves about six per partition
         // (one per checkpoint and writer); with it, one per compaction round.
         Map<String, Long> filesPerPartition = new HashMap<>();
-        for (Path f : committedFiles(lake)) {
+        for (Path f : LakeFiles.committed(lake)) {
             assertThat(f.getFileName().toString()).startsWith("compacted-");
             filesPerPartition.merge(
                     lake.resolve("events").relativize(f.getParent()).toString(), 1L, Long::sum);
@@ -265,7 +262,7 @@ class WarehouseJobITCase {
 
     private static List<String> lakeAppsOf(Path lake, String eventId) throws IOException {
         List<String> apps = new ArrayList<>();
-        for (Path f : committedFiles(lake)) {
+        for (Path f : LakeFiles.committed(lake)) {
             try (ParquetReader<GenericRecord> reader =
                     AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
                 for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
@@ -318,29 +315,15 @@ class WarehouseJobITCase {
         }
     }
 
-    private static List<Path> committedFiles(Path lake) throws IOException {
-        if (!Files.exists(lake)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(lake)) {
-            // In-progress and pending files are hidden (dot-prefixed) until their checkpoint
-            // commits.
-            return files.filter(LakeSchema::isCommittedFile).toList();
-        }
-    }
-
     private static Map<String, String> lakePartitions(Path lake) throws IOException {
         Path root = lake.resolve("events");
         Map<String, String> out = new HashMap<>();
-        for (Path f : committedFiles(lake)) {
-            String partition = root.relativize(f.getParent()).toString();
-            try (ParquetReader<GenericRecord> reader =
-                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(f)).build()) {
-                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                    out.put(r.get("event_id").toString(), partition);
-                }
-            }
-        }
+        LakeFiles.forEachRow(
+                lake,
+                (f, r) ->
+                        out.put(
+                                r.get("event_id").toString(),
+                                root.relativize(f.getParent()).toString()));
         return out;
     }
 

@@ -7,6 +7,12 @@ import io.causality.schemas.Schemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,9 +44,43 @@ public final class LakeSchema {
      * Whether a file in the lake is committed data: the sink keeps in-progress and pending files
      * hidden (dot-prefixed) until their checkpoint commits them, and Trino skips hidden files too.
      */
-    public static boolean isCommittedFile(java.nio.file.Path file) {
+    public static boolean isCommittedFile(Path file) {
         String name = file.getFileName().toString();
         return !name.startsWith(".") && name.endsWith(".parquet");
+    }
+
+    /**
+     * The committed files under a folder of a lake (the lake, a table, a partition), none if it is
+     * not there. A running sink renames in-progress files and compaction deletes the hidden files
+     * it merged, so an entry can vanish while the folder is walked: it is skipped, because its rows
+     * are (or will be) in the committed file that replaced it.
+     */
+    public static List<Path> committedFiles(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        Files.walkFileTree(
+                dir,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile() && isCommittedFile(file)) {
+                            files.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e)
+                            throws IOException {
+                        if (e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
+        return files;
     }
 
     /** The data columns, in file order (partitions excluded). */

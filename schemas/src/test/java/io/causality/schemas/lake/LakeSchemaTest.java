@@ -2,10 +2,14 @@ package io.causality.schemas.lake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LakeSchemaTest {
 
@@ -48,16 +52,28 @@ class LakeSchemaTest {
 
     @Test
     void onlyVisibleParquetFilesAreCommitted() {
-        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of("e/app_id=a/part-1-0.parquet")))
-                .isTrue();
-        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of("compacted-part-1-0.parquet")))
-                .isTrue();
-        assertThat(
-                        LakeSchema.isCommittedFile(
-                                java.nio.file.Path.of(".part-1-0.parquet.inprogress.abc")))
+        assertThat(LakeSchema.isCommittedFile(Path.of("e/app_id=a/part-1-0.parquet"))).isTrue();
+        assertThat(LakeSchema.isCommittedFile(Path.of("compacted-part-1-0.parquet"))).isTrue();
+        assertThat(LakeSchema.isCommittedFile(Path.of(".part-1-0.parquet.inprogress.abc")))
                 .isFalse();
-        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of(".part-1-0.parquet")))
-                .isFalse();
-        assertThat(LakeSchema.isCommittedFile(java.nio.file.Path.of("_SUCCESS"))).isFalse();
+        assertThat(LakeSchema.isCommittedFile(Path.of(".part-1-0.parquet"))).isFalse();
+        assertThat(LakeSchema.isCommittedFile(Path.of("_SUCCESS"))).isFalse();
+    }
+
+    @Test
+    void committedFilesAreTheVisibleParquetFilesOfEveryPartition(@TempDir Path lake)
+            throws IOException {
+        assertThat(LakeSchema.committedFiles(lake.resolve("not-there"))).isEmpty();
+        Path hour = Files.createDirectories(lake.resolve("events/app_id=a/dt=2026-12-03/hour=7"));
+        Path other = Files.createDirectories(lake.resolve("events/app_id=b/dt=2026-12-03/hour=8"));
+        Files.writeString(hour.resolve("compacted-part-1-0.parquet"), "x");
+        Files.writeString(hour.resolve(".part-1-1.parquet.inprogress.abc"), "x");
+        Files.writeString(other.resolve("part-2-0.parquet"), "x");
+        Files.writeString(other.resolve("_SUCCESS"), "");
+
+        assertThat(LakeSchema.committedFiles(lake.resolve("events")))
+                .containsExactlyInAnyOrder(
+                        hour.resolve("compacted-part-1-0.parquet"),
+                        other.resolve("part-2-0.parquet"));
     }
 }
