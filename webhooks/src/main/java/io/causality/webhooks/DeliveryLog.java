@@ -42,7 +42,10 @@ public final class DeliveryLog {
             String endpoint,
             String actionId,
             String matchId,
+            String matchKey,
             String rule,
+            int ruleVersion,
+            String body,
             Status status,
             int attempts,
             Integer lastStatusCode,
@@ -74,13 +77,15 @@ public final class DeliveryLog {
     public static final String UPSERT_DELIVERY =
             "INSERT INTO webhook_deliveries (delivery_id, app_id, endpoint, action_id, match_id, rule,"
                     + " status, attempts, last_status_code, last_error, last_latency_ms, progress,"
-                    + " created_at, updated_at, delivered_at, next_attempt_at) VALUES (?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO UPDATE SET status"
-                    + " = EXCLUDED.status, attempts = EXCLUDED.attempts, last_status_code ="
-                    + " EXCLUDED.last_status_code, last_error = EXCLUDED.last_error, last_latency_ms ="
-                    + " EXCLUDED.last_latency_ms, progress = EXCLUDED.progress, updated_at ="
-                    + " EXCLUDED.updated_at, delivered_at = coalesce(EXCLUDED.delivered_at,"
-                    + " webhook_deliveries.delivered_at), next_attempt_at = EXCLUDED.next_attempt_at"
+                    + " created_at, updated_at, delivered_at, next_attempt_at, match_key,"
+                    + " rule_version, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?) ON CONFLICT (delivery_id) DO UPDATE SET status = EXCLUDED.status,"
+                    + " attempts = EXCLUDED.attempts, last_status_code = EXCLUDED.last_status_code,"
+                    + " last_error = EXCLUDED.last_error, last_latency_ms = EXCLUDED.last_latency_ms,"
+                    + " progress = EXCLUDED.progress, updated_at = EXCLUDED.updated_at,"
+                    + " delivered_at = coalesce(EXCLUDED.delivered_at,"
+                    + " webhook_deliveries.delivered_at), next_attempt_at = EXCLUDED.next_attempt_at,"
+                    + " body = coalesce(webhook_deliveries.body, EXCLUDED.body)"
                     + " WHERE webhook_deliveries.progress <= EXCLUDED.progress";
 
     public static final String UPSERT_ATTEMPT =
@@ -114,6 +119,9 @@ public final class DeliveryLog {
         ps.setTimestamp(14, Timestamp.from(r.updatedAt()));
         ps.setTimestamp(15, timestamp(r.deliveredAt()));
         ps.setTimestamp(16, timestamp(r.nextAttemptAt()));
+        ps.setString(17, r.matchKey());
+        ps.setInt(18, r.ruleVersion());
+        ps.setString(19, r.body());
     }
 
     public static void bind(PreparedStatement ps, AttemptRow r) throws SQLException {

@@ -37,7 +37,10 @@ class DeliveryLogTest {
                 "sales",
                 id,
                 "m1",
+                "device-1",
                 "big-order",
+                3,
+                "{\"type\":\"rule.matched\"}",
                 status,
                 attempts,
                 code,
@@ -122,5 +125,57 @@ class DeliveryLogTest {
                         query(
                                 "SELECT attempt, status_code, length(response_head) FROM webhook_attempts WHERE delivery_id = 'd3' ORDER BY attempt"))
                 .isEqualTo("1|500|2048\n2|200|2\n");
+    }
+
+    @Test
+    void aFailedDeliveryIsFoundListedAndRebuiltForAReplayThatCountsOn() throws Exception {
+        write(row("q1", DeliveryLog.Status.RETRYING, 1, 503));
+        write(row("q1", DeliveryLog.Status.FAILED, 8, 500));
+        write(row("q2", DeliveryLog.Status.DELIVERED, 1, 200));
+        var queries = new DeliveryQueries(db);
+
+        var failed = queries.list(new DeliveryQueries.Filter("shop", "sales", "failed", null, 50));
+        assertThat(failed)
+                .extracting(DeliveryQueries.Row::deliveryId)
+                .contains("q1")
+                .doesNotContain("q2");
+        DeliveryQueries.Row q1 = queries.find("q1").orElseThrow();
+        assertThat(q1.body())
+                .as("the body of the first row stays")
+                .isEqualTo("{\"type\":\"rule.matched\"}");
+        assertThat(q1.matchKey()).isEqualTo("device-1");
+        assertThat(q1.ruleVersion()).isEqualTo(3);
+        assertThat(queries.find("nope")).isEmpty();
+        assertThat(queries.undeliveredSince("shop", "sales", T0))
+                .extracting(DeliveryQueries.Row::deliveryId)
+                .contains("q1")
+                .doesNotContain("q2");
+        assertThat(queries.undeliveredSince("shop", "sales", T0.plusSeconds(3600))).isEmpty();
+
+        Delivery again = DeliveryQueries.replayOf(q1).orElseThrow();
+        assertThat(again.deliveryId).isEqualTo("q1");
+        assertThat(again.kind).isEqualTo(Delivery.Kind.SEND);
+        assertThat(again.attempts).isEqualTo(8);
+        assertThat(again.attemptsThisRound()).as("a new round of the schedule").isZero();
+        assertThat(again.lane()).isEqualTo("shop\nsales\ndevice-1");
+        assertThat(again.body).isEqualTo(q1.body());
+
+        assertThat(queries.markReplayed("q1", T0.plusSeconds(100))).isTrue();
+        assertThat(queries.find("q1").orElseThrow().status()).isEqualTo("pending");
+        // The job's next row has one more attempt, so it wins over the mark.
+        write(row("q1", DeliveryLog.Status.DELIVERED, 9, 200));
+        assertThat(queries.find("q1").orElseThrow().status()).isEqualTo("delivered");
+        assertThat(queries.markReplayed("nope", T0)).isFalse();
+    }
+
+    @Test
+    void theAttemptsOfADeliveryComeInOrder() throws Exception {
+        write(new DeliveryLog.AttemptRow("q3", 2, T0.plusSeconds(5), 200, null, 30, "ok"));
+        write(new DeliveryLog.AttemptRow("q3", 1, T0, null, "connect timed out", 15000, null));
+        assertThat(new DeliveryQueries(db).attempts("q3"))
+                .extracting(DeliveryLog.AttemptRow::attempt, DeliveryLog.AttemptRow::statusCode)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, null),
+                        org.assertj.core.groups.Tuple.tuple(2, 200));
     }
 }

@@ -26,7 +26,10 @@ class EndpointStoreTest {
         postgres = TestPostgres.start();
         db = postgres.dataSource();
         assertThat(SchemaMigrations.apply(db))
-                .containsExactly("V1__webhook_endpoints.sql", "V2__webhook_deliveries.sql");
+                .containsExactly(
+                        "V1__webhook_endpoints.sql",
+                        "V2__webhook_deliveries.sql",
+                        "V3__webhook_delivery_bodies.sql");
         store = new EndpointStore(db, new SecretBox(KEY));
     }
 

@@ -7,6 +7,8 @@ import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.RawRecord;
 import io.causality.schemas.EventFields;
 import io.causality.schemas.EventJson;
+import io.causality.webhooks.Delivery;
+import io.causality.webhooks.DeliveryCodec;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.OpenContext;

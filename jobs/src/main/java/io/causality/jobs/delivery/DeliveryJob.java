@@ -6,6 +6,7 @@ import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.KafkaSettings;
 import io.causality.jobs.common.RawRecord;
+import io.causality.webhooks.Delivery;
 import io.causality.webhooks.DeliveryLog;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

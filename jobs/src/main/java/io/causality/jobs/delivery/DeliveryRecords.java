@@ -1,6 +1,8 @@
 package io.causality.jobs.delivery;
 
 import io.causality.contracts.DeadLetterHeaders;
+import io.causality.webhooks.Delivery;
+import io.causality.webhooks.DeliveryCodec;
 import io.causality.webhooks.DeliveryLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,7 +37,10 @@ final class DeliveryRecords {
                 d.endpoint,
                 d.deliveryId,
                 d.matchId,
+                d.key,
                 d.rule,
+                d.ruleVersion,
+                d.body,
                 status,
                 d.attempts,
                 o.status,

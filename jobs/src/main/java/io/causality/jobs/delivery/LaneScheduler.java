@@ -1,6 +1,7 @@
 package io.causality.jobs.delivery;
 
 import io.causality.contracts.MetricNames;
+import io.causality.webhooks.Delivery;
 import io.causality.webhooks.Endpoint;
 import io.causality.webhooks.EndpointDirectory;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.causality.jobs.delivery;
 
+import io.causality.webhooks.Delivery;
+
 /**
  * What became of one turn of a delivery: an attempt and what it found, or why none was made. A POJO
  * for Flink's serialiser.

@@ -3,6 +3,8 @@ package io.causality.jobs.delivery;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.RawRecord;
+import io.causality.webhooks.Delivery;
+import io.causality.webhooks.DeliveryCodec;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;

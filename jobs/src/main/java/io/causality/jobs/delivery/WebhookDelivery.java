@@ -2,6 +2,8 @@ package io.causality.jobs.delivery;
 
 import io.causality.contracts.MetricNames;
 import io.causality.webhooks.Attempt;
+import io.causality.webhooks.Delivery;
+import io.causality.webhooks.DeliveryCodec;
 import io.causality.webhooks.Endpoint;
 import io.causality.webhooks.EndpointDirectory;
 import io.causality.webhooks.EndpointGate;
@@ -219,7 +221,8 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
             }
             case RETRY -> {
                 Optional<Duration> delay =
-                        schedule.delayAfter(d.attempts, Optional.ofNullable(a.retryAfter()));
+                        schedule.delayAfter(
+                                d.attemptsThisRound(), Optional.ofNullable(a.retryAfter()));
                 if (delay.isPresent()) {
                     retried.inc();
                     o.result = Outcome.Result.RETRY;
@@ -288,7 +291,7 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
         // The sender's own deadline comes first; this is the job's last word if it did not.
         Delivery next = d.copy();
         next.attempts = d.attempts + 1;
-        Optional<Duration> delay = schedule.delayAfter(next.attempts, Optional.empty());
+        Optional<Duration> delay = schedule.delayAfter(next.attemptsThisRound(), Optional.empty());
         Outcome o =
                 Outcome.of(
                         delay.isPresent() ? Outcome.Result.RETRY : Outcome.Result.FAILED,

@@ -1,9 +1,10 @@
-package io.causality.jobs.delivery;
+package io.causality.webhooks;
 
 /**
  * One webhook on its way: the action it came from, the body to send (the same for every attempt),
- * how many attempts were made and when the next is due. Travels through the job and the retry
- * topic. A POJO, so Flink serialises it without Kryo.
+ * how many attempts were made and when the next is due. Travels through the delivery job, the retry
+ * topic (where {@code causality deliveries replay} also puts it) and the dead-letter topic. A POJO,
+ * so Flink serialises it without Kryo.
  */
 public class Delivery {
     /** What the record on the retry topic is. */
@@ -33,6 +34,12 @@ public class Delivery {
 
     /** Attempts made so far. */
     public int attempts;
+
+    /**
+     * Attempts made before this round: a replay starts the retry schedule again, while the attempt
+     * numbers (the delivery log's key) go on.
+     */
+    public int roundStart;
 
     /** When the next attempt is due (epoch millis); 0 for at once. */
     public long dueAtMillis;
@@ -65,10 +72,29 @@ public class Delivery {
         d.key = key;
         d.body = body;
         d.attempts = attempts;
+        d.roundStart = roundStart;
         d.dueAtMillis = dueAtMillis;
         d.firstSeenMillis = firstSeenMillis;
         d.ordered = ordered;
         d.history = history;
+        return d;
+    }
+
+    /** Attempts made in this round: where the retry schedule stands. */
+    public int attemptsThisRound() {
+        return attempts - roundStart;
+    }
+
+    /**
+     * This delivery sent again by a replay: due at once, a new round of the retry schedule, its
+     * attempt numbers going on; whether its lane is ordered is the endpoint's to say again.
+     */
+    public Delivery replayed() {
+        Delivery d = copy();
+        d.kind = Kind.SEND;
+        d.roundStart = attempts;
+        d.dueAtMillis = 0;
+        d.ordered = false;
         return d;
     }
 

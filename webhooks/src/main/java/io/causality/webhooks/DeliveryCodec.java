@@ -1,25 +1,25 @@
-package io.causality.jobs.delivery;
+package io.causality.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.schemas.EventJson;
-import io.causality.webhooks.Attempt;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Deliveries as JSON, on the retry and dead-letter topics; and the webhook body made from an
+ * Deliveries as JSON, on the retry and dead-letter topics (the delivery job and the {@code
+ * causality deliveries} commands both read and write them); and the webhook body made from an
  * action.
  */
-final class DeliveryCodec {
+public final class DeliveryCodec {
     private static final ObjectMapper JSON = EventJson.mapper();
 
     private DeliveryCodec() {}
 
-    static byte[] write(Delivery d) {
+    public static byte[] write(Delivery d) {
         ObjectNode o = JSON.createObjectNode();
         o.put("kind", d.kind.name());
         o.put("delivery_id", d.deliveryId);
@@ -35,6 +35,9 @@ final class DeliveryCodec {
             o.put("body", d.body);
         }
         o.put("attempts", d.attempts);
+        if (d.roundStart != 0) {
+            o.put("round_start", d.roundStart);
+        }
         o.put("due_at", d.dueAtMillis);
         o.put("first_seen", d.firstSeenMillis);
         o.put("ordered", d.ordered);
@@ -49,7 +52,7 @@ final class DeliveryCodec {
     /**
      * @throws IllegalArgumentException when the bytes are not a delivery this job wrote
      */
-    static Delivery read(byte[] bytes) {
+    public static Delivery read(byte[] bytes) {
         JsonNode o;
         try {
             o = JSON.readTree(bytes);
@@ -77,6 +80,11 @@ final class DeliveryCodec {
             throw new IllegalArgumentException("a delivery to send needs its body");
         }
         d.attempts = o.path("attempts").asInt();
+        d.roundStart = o.path("round_start").asInt();
+        if (d.attempts < 0 || d.roundStart < 0 || d.roundStart > d.attempts) {
+            throw new IllegalArgumentException(
+                    "attempts and round_start must be 0 ≤ round_start ≤ attempts");
+        }
         d.dueAtMillis = o.path("due_at").asLong();
         d.firstSeenMillis = o.path("first_seen").asLong();
         d.ordered = o.path("ordered").asBoolean();
@@ -85,7 +93,7 @@ final class DeliveryCodec {
     }
 
     /** The history with one more attempt. */
-    static String withAttempt(String history, int number, Attempt a) {
+    public static String withAttempt(String history, int number, Attempt a) {
         try {
             ArrayNode list = (ArrayNode) JSON.readTree(history);
             ObjectNode o = list.addObject();
@@ -109,7 +117,7 @@ final class DeliveryCodec {
      * The webhook body of an action, per Standard Webhooks: {@code type}, {@code timestamp} (when
      * the match happened) and {@code data} (the rule, the match and the rendered payload).
      */
-    static String body(JsonNode action) {
+    public static String body(JsonNode action) {
         ObjectNode out = JSON.createObjectNode();
         out.put("type", "rule.matched");
         out.put("timestamp", action.path("time").asText(Instant.EPOCH.toString()));
@@ -133,7 +141,7 @@ final class DeliveryCodec {
     }
 
     /** A non-empty text field, or why not. */
-    static String text(JsonNode o, String field) {
+    public static String text(JsonNode o, String field) {
         JsonNode v = o.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
             throw new IllegalArgumentException(field + " is missing");
@@ -141,7 +149,7 @@ final class DeliveryCodec {
         return v.asText();
     }
 
-    static String utf8(byte[] b) {
+    public static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
 }
