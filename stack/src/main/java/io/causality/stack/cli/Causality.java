@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
             Causality.Sql.class,
             Causality.Rules.class,
             Causality.Keys.class,
-            EndpointsCli.class
+            EndpointsCli.class,
+            DeliveriesCli.class
         })
 public final class Causality {
 

@@ -2,6 +2,7 @@ package io.causality.stack.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.contracts.Topics;
+import io.causality.stack.TopicEnds;
 import io.causality.webhooks.Endpoint;
 import io.causality.webhooks.EndpointStore;
 import java.io.PrintStream;

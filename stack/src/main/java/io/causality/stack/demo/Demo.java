@@ -3,6 +3,7 @@ package io.causality.stack.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.contracts.Topics;
+import io.causality.stack.TopicEnds;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;

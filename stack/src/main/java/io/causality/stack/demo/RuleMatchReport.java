@@ -2,6 +2,7 @@ package io.causality.stack.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.contracts.Topics;
+import io.causality.stack.TopicEnds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
