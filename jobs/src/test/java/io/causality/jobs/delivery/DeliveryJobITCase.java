@@ -24,15 +24,23 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -172,6 +180,14 @@ class DeliveryJobITCase {
     }
 
     private static JobClient startJob() throws Exception {
+        return startJob(false);
+    }
+
+    /**
+     * @param restarts whether the job restarts from its last checkpoint when a task fails; without,
+     *     any failure ends the job and the test with it
+     */
+    private static JobClient startJob(boolean restarts) throws Exception {
         Path keyFile = dir.resolve("delivery-secret-key");
         Files.writeString(keyFile, KEY);
         Configuration config = new Configuration();
@@ -191,10 +207,17 @@ class DeliveryJobITCase {
         config.set(DeliveryOptions.BREAKER_FAILURES, 100);
         config.set(DeliveryOptions.ENDPOINT_REFRESH, Duration.ofMillis(300));
         config.set(DeliveryOptions.RETRY_SCHEDULE, "200ms,200ms,200ms,200ms,200ms,200ms,200ms");
-        // No restarts: any failure ends the job, and the test with it. No answer of a receiver
-        // and no action may stop the job.
+        // No restarts unless asked: no answer of a receiver and no action may stop the job.
         Configuration flink = JobEnvironment.configure(new Configuration());
-        flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (restarts) {
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+            flink.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    Duration.ofMillis(500));
+        } else {
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(1);
         env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
@@ -380,5 +403,86 @@ class DeliveryJobITCase {
                 .anyMatch(r -> r.contains("causality.* are the pipeline's own"))
                 .anyMatch(r -> r.contains("emit topic 'no-such-topic' does not exist"))
                 .anyMatch(r -> r.startsWith("not an action"));
+    }
+
+    /**
+     * The TaskManager goes away while webhooks are in flight, and a new one takes its place: the
+     * job resumes from its last checkpoint and every action is delivered at least once, signed,
+     * with its own webhook-id; the log has one row per delivery and one per attempt number.
+     */
+    @Test
+    void aTaskManagerLostMidDeliveryLosesNoWebhookAndDoublesNoRow(@InjectMiniCluster MiniCluster mc)
+            throws Exception {
+        WebhookSecret secret = endpoint("crash", "steady", receivers.url("/steady"));
+        receivers.route(
+                "/steady",
+                secret,
+                (ex, n) -> {
+                    try {
+                        Thread.sleep(200); // keeps requests in flight when the TaskManager goes
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    Receivers.answer(ex, 200, Map.of());
+                });
+        List<String> actions = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            actions.add(action("crash", "steady", "webhook"));
+        }
+        Set<String> ids = new HashSet<>();
+        for (String a : actions) {
+            ids.add(id(a));
+        }
+
+        JobClient job = startJob(true);
+        try {
+            send(actions);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> receivers.at("/steady").size() >= 20);
+            mc.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
+            int beforeTheLoss = receivers.at("/steady").size();
+            mc.startTaskManager();
+
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(
+                            () -> {
+                                for (String id : ids) {
+                                    assertThat(logged(id))
+                                            .as(id)
+                                            .isNotNull()
+                                            .containsEntry("status", "delivered");
+                                }
+                            });
+            assertThat(beforeTheLoss).as("the loss came mid-delivery").isLessThan(ids.size());
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            job.cancel().get();
+        }
+
+        List<Receivers.Received> got = receivers.at("/steady");
+        assertThat(got).allMatch(Receivers.Received::verified);
+        assertThat(got.stream().map(Receivers.Received::webhookId).collect(Collectors.toSet()))
+                .as("every action delivered at least once, and nothing else")
+                .isEqualTo(ids);
+        DataSource db = postgres.dataSource();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT (SELECT count(*) FROM webhook_deliveries WHERE app_id ="
+                                        + " 'crash'), (SELECT count(*) FROM webhook_attempts a"
+                                        + " JOIN webhook_deliveries d USING (delivery_id) WHERE"
+                                        + " d.app_id = 'crash'), (SELECT sum(attempts) FROM"
+                                        + " webhook_deliveries WHERE app_id = 'crash')");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("one row per delivery").isEqualTo(ids.size());
+            assertThat(rs.getLong(2)).as("one row per attempt").isEqualTo(rs.getLong(3));
+        }
+        System.out.printf(
+                "TaskManager lost mid-delivery: %d actions, %d requests received (%d again after"
+                        + " the restart, with the same webhook-id)%n",
+                ids.size(), got.size(), got.size() - ids.size());
     }
 }
