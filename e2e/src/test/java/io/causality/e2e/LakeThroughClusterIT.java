@@ -392,6 +392,196 @@ class LakeThroughClusterIT {
                 .containsExactly((long) accepted.size(), (long) accepted.size());
     }
 
+    /**
+     * Webhooks on the running stack, through the commands an operator uses. A rule's webhook goes
+     * to an endpoint that answers 410: the delivery fails, the endpoint is disabled, and what
+     * follows is refused; all of it lands in the deliveries dead-letter topic. The endpoint is
+     * registered again at a receiver that verifies every signature, and {@code deliveries replay
+     * --from-dlq} sends it all again with the same webhook-ids, attempt numbers going on. Then a
+     * new event's webhook reaches the receiver directly; one refused while the endpoint is disabled
+     * comes through {@code deliveries recover}.
+     */
+    @Test
+    @Order(5)
+    void webhooksFromRulesReachAVerifyingReceiverAndFailedOnesAreReplayedWithTheirIds(
+            @TempDir Path dir) throws Exception {
+        String app = "demo-shop";
+        String name = "it-hook";
+        Path file =
+                Files.writeString(
+                        dir.resolve("hook.rules"),
+                        """
+                        rule "it-hook" for app "demo-shop" on app_open
+                          where $.properties.hook == "yes"
+                          then webhook "it-hook" with {"n": $.properties.n} end
+                        """);
+        var topic = new RuleTopic(stack.kafka().bootstrapServers(), Topics.RULES);
+        var out = new java.io.ByteArrayOutputStream();
+        var print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThat(new RulesCommand(print, print).deploy(List.of(file), false, topic))
+                .as("%s", out)
+                .isZero();
+
+        com.sun.net.httpserver.HttpServer gone =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        gone.createContext(
+                "/",
+                ex -> {
+                    ex.getRequestBody().readAllBytes();
+                    ex.sendResponseHeaders(410, -1);
+                    ex.close();
+                });
+        gone.start();
+        try (var db = stack.dataSource();
+                var receiver = new io.causality.stack.demo.DemoReceiver(FreePorts.next());
+                var topics =
+                        new io.causality.stack.deliveries.DeliveryTopics(
+                                stack.kafka().bootstrapServers(),
+                                Topics.DELIVERIES_RETRY,
+                                Topics.DELIVERIES_DLQ)) {
+            var endpoints = stack.endpoints(db);
+            var log = new io.causality.webhooks.DeliveryQueries(db);
+            var deliveries =
+                    new io.causality.stack.deliveries.DeliveriesCommand(
+                            log, topics, topics, java.time.Clock.systemUTC(), print, print);
+            endpoints.add(
+                    app,
+                    name,
+                    "http://127.0.0.1:" + gone.getAddress().getPort() + "/hook",
+                    null,
+                    false);
+
+            IngestClient client = new IngestClient(stack.config().ingestUrl());
+            String key = stack.demoKeys().get(app);
+            int[] n = {0};
+            // The rule reaches the job by its own topic: send until a webhook of it is logged,
+            // and a little more, so that some come after the endpoint was disabled.
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> {
+                                sendHook(client, key, ++n[0]);
+                                return endpoints
+                                                .find(app, name)
+                                                .map(e -> !e.enabled())
+                                                .orElse(false)
+                                        && undelivered(log, app, name).size() >= 2;
+                            });
+            Set<String> failed = undelivered(log, app, name);
+            assertThat(endpoints.find(app, name).orElseThrow().disabledReason()).contains("410");
+
+            // Registered again, at the verifying receiver; replayed from the dead-letter topic.
+            // The job sees endpoint changes within seconds, so the replay is repeated until it has
+            // (a replay refused before then is a dead letter again, and the next one sends it).
+            endpoints.delete(app, name);
+            var secret = endpoints.add(app, name, receiver.url(app, name), null, false).secret();
+            receiver.expect(app, name, secret);
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .until(
+                            () -> {
+                                assertThat(deliveries.replayFromDlq(app, name)).isZero();
+                                return receiver.verified()
+                                        .getOrDefault(
+                                                io.causality.stack.demo.DemoReceiver.path(
+                                                        app, name),
+                                                Set.of())
+                                        .containsAll(failed);
+                            });
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(failed)
+                                            .allSatisfy(
+                                                    id ->
+                                                            assertThat(
+                                                                            log.find(id)
+                                                                                    .orElseThrow()
+                                                                                    .status())
+                                                                    .isEqualTo("delivered")));
+            assertThat(receiver.refused()).as("every request verified").isZero();
+            // The first one was attempted (410), then replayed: attempt 2, both in the log.
+            String first =
+                    failed.stream().filter(id -> attemptsOf(log, id) > 1).findFirst().orElseThrow();
+            assertThat(log.attempts(first))
+                    .extracting(io.causality.webhooks.DeliveryLog.AttemptRow::statusCode)
+                    .startsWith(410)
+                    .endsWith(200);
+
+            // Wired through: an event now, its webhook at the receiver.
+            int before = delivered(receiver, app, name).size();
+            sendHook(client, key, ++n[0]);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> delivered(receiver, app, name).size() > before);
+            assertThat(receiver.lastBody(app, name)).contains("\"n\":" + n[0]);
+
+            // Disabled by the operator meanwhile: refused; enabled again and recovered.
+            java.time.Instant mark = java.time.Instant.now();
+            endpoints.setEnabled(app, name, false, "maintenance");
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> {
+                                sendHook(client, key, ++n[0]);
+                                return log
+                                        .list(
+                                                new io.causality.webhooks.DeliveryQueries.Filter(
+                                                        app, name, "refused", mark, 10))
+                                        .stream()
+                                        .anyMatch(r -> r.lastError().contains("maintenance"));
+                            });
+            endpoints.setEnabled(app, name, true, null);
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .until(
+                            () -> {
+                                assertThat(deliveries.recover(app, name, mark.toString())).isZero();
+                                return undelivered(log, app, name).isEmpty();
+                            });
+            assertThat(deliveries.list(app, name, "failed", 10)).isZero();
+            assertThat(deliveries.show(first)).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .contains("status:       delivered after 2 attempt(s)");
+        } finally {
+            gone.stop(0);
+        }
+    }
+
+    private static void sendHook(IngestClient client, String key, int n) throws Exception {
+        ObjectNode e = event("app_open", "hook-" + n);
+        e.putObject("properties").put("hook", "yes").put("n", n);
+        assertThat(client.nativeBatch(key, List.of(e)).status()).isEqualTo(200);
+    }
+
+    /** The deliveries of an endpoint that ended failed or refused. */
+    private static Set<String> undelivered(
+            io.causality.webhooks.DeliveryQueries log, String app, String endpoint)
+            throws Exception {
+        Set<String> ids = new HashSet<>();
+        for (String status : io.causality.webhooks.DeliveryQueries.UNDELIVERED) {
+            log.list(
+                            new io.causality.webhooks.DeliveryQueries.Filter(
+                                    app, endpoint, status, null, 1000))
+                    .forEach(r -> ids.add(r.deliveryId()));
+        }
+        return ids;
+    }
+
+    private static int attemptsOf(io.causality.webhooks.DeliveryQueries log, String id) {
+        try {
+            return log.find(id).orElseThrow().attempts();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<String> delivered(
+            io.causality.stack.demo.DemoReceiver receiver, String app, String endpoint) {
+        return receiver.verified()
+                .getOrDefault(io.causality.stack.demo.DemoReceiver.path(app, endpoint), Set.of());
+    }
+
     /** Sends app opens in batches of 100; the ids the ingest accepted. */
     private static List<String> sendAppOpens(IngestClient client, String key, int n)
             throws Exception {
