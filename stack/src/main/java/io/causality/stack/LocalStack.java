@@ -148,7 +148,7 @@ public final class LocalStack {
                                 "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
                                 kafka.bootstrapServers(),
                                 "--" + OptionKeys.CHECKPOINT_INTERVAL,
-                                CHECKPOINT_SECONDS + "s")),
+                                config.reactionCheckpoint().toMillis() + "ms")),
                 new StackJob(
                         DELIVERY_JOB,
                         "delivery",

@@ -1,8 +1,13 @@
 package io.causality.stack;
 
+import io.causality.contracts.Durations;
+import java.time.Duration;
 import java.util.Map;
 
-/** Ports of the local stack; each can be changed with an environment variable. */
+/**
+ * Ports of the local stack, and the reaction job's checkpoint interval; each can be changed with an
+ * environment variable.
+ */
 public record StackConfig(
         int kafkaPort,
         int kafkaControllerPort,
@@ -13,7 +18,41 @@ public record StackConfig(
         boolean flinkEnabled,
         int s3Port,
         int trinoPort,
-        int receiverPort) {
+        int receiverPort,
+        Duration reactionCheckpoint) {
+
+    /**
+     * How often the reaction job checkpoints by default: its matches and actions are readable once
+     * a checkpoint commits them, so this bounds how soon a webhook can go (docs/delivery.md, the
+     * latency measurements).
+     */
+    public static final Duration REACTION_CHECKPOINT = Duration.ofSeconds(5);
+
+    /** With the default reaction checkpoint interval. */
+    public StackConfig(
+            int kafkaPort,
+            int kafkaControllerPort,
+            int postgresPort,
+            int ingestPort,
+            int flinkRestPort,
+            int flinkRpcPort,
+            boolean flinkEnabled,
+            int s3Port,
+            int trinoPort,
+            int receiverPort) {
+        this(
+                kafkaPort,
+                kafkaControllerPort,
+                postgresPort,
+                ingestPort,
+                flinkRestPort,
+                flinkRpcPort,
+                flinkEnabled,
+                s3Port,
+                trinoPort,
+                receiverPort,
+                REACTION_CHECKPOINT);
+    }
 
     public static StackConfig fromEnvironment(Map<String, String> env) {
         return new StackConfig(
@@ -28,7 +67,20 @@ public record StackConfig(
                 port(env, "CAUSALITY_S3_PORT", 9000),
                 port(env, "CAUSALITY_TRINO_PORT", 8090),
                 // The demo's webhook receiver, which lives while `causality demo` runs.
-                port(env, "CAUSALITY_RECEIVER_PORT", 8095));
+                port(env, "CAUSALITY_RECEIVER_PORT", 8095),
+                duration(env, "CAUSALITY_REACTION_CHECKPOINT", REACTION_CHECKPOINT));
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

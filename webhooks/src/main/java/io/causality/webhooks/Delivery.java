@@ -55,9 +55,22 @@ public class Delivery {
 
     public Delivery() {}
 
+    /**
+     * The endpoint it goes to, {@code app\nendpoint}: the delivery job keys its scheduling by it,
+     * so that every delivery to one endpoint passes one gate whatever the job's parallelism.
+     */
+    public String endpointKey() {
+        return appId + "\n" + endpoint;
+    }
+
     /** The lane: deliveries of one endpoint and match key, in order where the endpoint asks. */
     public String lane() {
-        return appId + "\n" + endpoint + "\n" + (key == null ? "" : key);
+        return endpointKey() + "\n" + laneKey();
+    }
+
+    /** Its lane within the endpoint: the match key, empty for none. */
+    public String laneKey() {
+        return key == null ? "" : key;
     }
 
     public Delivery copy() {

@@ -89,7 +89,7 @@ public final class DeliveryJob {
                 .name("emitted");
         DataStream<Delivery> due =
                 read.union(again)
-                        .keyBy(Delivery::lane, Types.STRING)
+                        .keyBy(Delivery::endpointKey, Types.STRING)
                         .process(new LaneScheduler(settings))
                         .uid(LaneScheduler.UID)
                         .name("schedule deliveries");
@@ -168,7 +168,8 @@ public final class DeliveryJob {
     public static void main(String[] args) throws Exception {
         DeliverySettings settings =
                 DeliverySettings.from(ParameterTool.fromArgs(args).getConfiguration());
-        StreamExecutionEnvironment env = JobEnvironment.create(settings.checkpointInterval());
+        StreamExecutionEnvironment env =
+                JobEnvironment.createLowLatency(settings.checkpointInterval());
         production(settings).build(env);
         env.execute(JobNames.DELIVERY);
     }

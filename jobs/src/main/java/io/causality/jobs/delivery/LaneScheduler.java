@@ -5,61 +5,80 @@ import io.causality.webhooks.Delivery;
 import io.causality.webhooks.Endpoint;
 import io.causality.webhooks.EndpointDirectory;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decides when each delivery goes, keyed by lane (app, endpoint, match key): at once when it is
- * due, else held in keyed state with a timer until it is, so that the long tail of retries holds
- * neither the async capacity nor a thread. On an ordered endpoint a lane lets one delivery go at a
- * time: the next waits until the one before is delivered or given up (a {@link Delivery.Kind#DONE}
- * record on the retry topic says so).
+ * Decides when each delivery goes, keyed by endpoint (app and endpoint name, {@link
+ * Delivery#endpointKey}): at once when it is due, else held in keyed state with a timer until it
+ * is, so that the long tail of retries holds neither the async capacity nor a thread. Keyed by
+ * endpoint, every delivery to one endpoint goes on to the same subtask of the sender, whose gate
+ * then enforces the endpoint's in-flight limit, breaker and rate whatever the job's parallelism.
+ *
+ * <p>On an ordered endpoint each lane (its match key) lets one delivery go at a time: the next
+ * waits until the one before is delivered or given up (a {@link Delivery.Kind#DONE} record on the
+ * retry topic says so). Other lanes of the same endpoint go on meanwhile.
  */
 final class LaneScheduler extends KeyedProcessFunction<String, Delivery, Delivery> {
     private static final long serialVersionUID = 1L;
     static final String UID = "schedule-deliveries";
 
+    /** Whether an endpoint delivers in order per match key: (app, endpoint) → ordered. */
+    interface Ordering extends BiFunction<String, String, Boolean>, java.io.Serializable {}
+
     private final DeliverySettings settings;
-    private transient EndpointDirectory endpoints;
+    private final Ordering ordering;
+    private transient BiFunction<String, String, Boolean> ordered;
     private transient MapState<String, Delivery> waiting;
-    private transient ValueState<String> current;
-    private transient ListState<Delivery> queue;
+    private transient MapState<Long, List<String>> dueAt;
+    private transient MapState<String, String> current;
+    private transient MapState<String, List<Delivery>> queues;
 
     LaneScheduler(DeliverySettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param ordering what the endpoint directory would say, for a test; null for the directory
+     */
+    LaneScheduler(DeliverySettings settings, Ordering ordering) {
         this.settings = settings;
+        this.ordering = ordering;
     }
 
     @Override
     public void open(OpenContext context) {
-        endpoints = DeliveryResources.directory(settings);
+        if (ordering != null) {
+            ordered = ordering;
+        } else {
+            EndpointDirectory endpoints = DeliveryResources.directory(settings);
+            ordered = (app, name) -> endpoints.find(app, name).map(Endpoint::ordered).orElse(false);
+        }
+        var state = getRuntimeContext();
         waiting =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "waiting",
-                                        Types.STRING,
-                                        TypeInformation.of(Delivery.class)));
-        current = getRuntimeContext().getState(new ValueStateDescriptor<>("current", Types.STRING));
-        queue =
-                getRuntimeContext()
-                        .getListState(
-                                new ListStateDescriptor<>(
-                                        "queue", TypeInformation.of(Delivery.class)));
-        getRuntimeContext()
-                .getMetricGroup()
-                .gauge(MetricNames.DELIVERIES_WAITING, () -> waitingCount);
+                state.getMapState(
+                        new MapStateDescriptor<>(
+                                "due-later", Types.STRING, TypeInformation.of(Delivery.class)));
+        dueAt =
+                state.getMapState(
+                        new MapStateDescriptor<>("due-at", Types.LONG, Types.LIST(Types.STRING)));
+        current =
+                state.getMapState(
+                        new MapStateDescriptor<>("lane-current", Types.STRING, Types.STRING));
+        queues =
+                state.getMapState(
+                        new MapStateDescriptor<>(
+                                "lane-queues",
+                                Types.STRING,
+                                Types.LIST(TypeInformation.of(Delivery.class))));
+        state.getMetricGroup().gauge(MetricNames.DELIVERIES_WAITING, () -> waitingCount);
     }
 
     /**
@@ -70,45 +89,53 @@ final class LaneScheduler extends KeyedProcessFunction<String, Delivery, Deliver
     @Override
     public void processElement(Delivery d, Context ctx, Collector<Delivery> out) throws Exception {
         if (d.kind == Delivery.Kind.DONE) {
-            finished(d.deliveryId, ctx, out);
+            finished(d.laneKey(), d.deliveryId, ctx, out);
             return;
         }
-        boolean ordered = endpoints.find(d.appId, d.endpoint).map(Endpoint::ordered).orElse(false);
-        if (!ordered && !d.ordered) {
+        if (!d.ordered && !ordered.apply(d.appId, d.endpoint)) {
             schedule(d, ctx, out);
             return;
         }
         d.ordered = true;
-        String head = current.value();
+        String lane = d.laneKey();
+        String head = current.get(lane);
         if (head == null || head.equals(d.deliveryId)) {
-            current.update(d.deliveryId);
+            current.put(lane, d.deliveryId);
             schedule(d, ctx, out);
             return;
         }
-        for (Delivery q : queue.get()) {
-            if (q.deliveryId.equals(d.deliveryId)) {
+        List<Delivery> queue = queues.get(lane);
+        List<Delivery> q = queue == null ? new ArrayList<>() : new ArrayList<>(queue);
+        for (Delivery other : q) {
+            if (other.deliveryId.equals(d.deliveryId)) {
                 return; // a retried copy of one already queued
             }
         }
-        queue.add(d);
+        q.add(d);
+        queues.put(lane, q);
         waitingCount++;
     }
 
-    private void finished(String deliveryId, Context ctx, Collector<Delivery> out)
+    private void finished(String lane, String deliveryId, Context ctx, Collector<Delivery> out)
             throws Exception {
-        if (!deliveryId.equals(current.value())) {
+        if (!deliveryId.equals(current.get(lane))) {
             return; // a repeated signal, or one for a lane that moved on
         }
-        current.clear();
-        List<Delivery> rest = new ArrayList<>();
-        queue.get().forEach(rest::add);
-        if (rest.isEmpty()) {
+        List<Delivery> queue = queues.get(lane);
+        if (queue == null || queue.isEmpty()) {
+            current.remove(lane);
+            queues.remove(lane);
             return;
         }
+        List<Delivery> rest = new ArrayList<>(queue);
         Delivery next = rest.remove(0);
         waitingCount--;
-        queue.update(rest);
-        current.update(next.deliveryId);
+        if (rest.isEmpty()) {
+            queues.remove(lane);
+        } else {
+            queues.put(lane, rest);
+        }
+        current.put(lane, next.deliveryId);
         schedule(next, ctx, out);
     }
 
@@ -121,18 +148,27 @@ final class LaneScheduler extends KeyedProcessFunction<String, Delivery, Deliver
         if (!waiting.contains(d.deliveryId)) {
             waitingCount++;
         }
+        // The newest offer of a delivery wins; the timer of one it replaced finds it not due.
         waiting.put(d.deliveryId, d);
+        List<String> ids = dueAt.get(d.dueAtMillis);
+        List<String> at = ids == null ? new ArrayList<>() : new ArrayList<>(ids);
+        at.add(d.deliveryId);
+        dueAt.put(d.dueAtMillis, at);
         ctx.timerService().registerProcessingTimeTimer(d.dueAtMillis);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Delivery> out)
             throws Exception {
-        Iterator<Map.Entry<String, Delivery>> it = waiting.iterator();
-        while (it.hasNext()) {
-            Delivery d = it.next().getValue();
-            if (d.dueAtMillis <= timestamp) {
-                it.remove();
+        List<String> ids = dueAt.get(timestamp);
+        if (ids == null) {
+            return;
+        }
+        dueAt.remove(timestamp);
+        for (String id : ids) {
+            Delivery d = waiting.get(id);
+            if (d != null && d.dueAtMillis <= timestamp) {
+                waiting.remove(id);
                 waitingCount--;
                 out.collect(d);
             }

@@ -153,13 +153,14 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
                             d,
                             decision.verdict().name().toLowerCase(java.util.Locale.ROOT));
             o.nextDueMillis =
-                    System.currentTimeMillis() + Math.max(50, decision.retryIn().toMillis());
+                    System.currentTimeMillis() + Math.max(10, decision.retryIn().toMillis());
             result.complete(List.of(o));
             return;
         }
         Delivery next = d.copy();
         next.attempts = d.attempts + 1;
         Instant now = Instant.now();
+        long startedNanos = System.nanoTime();
         sender.send(
                         e.url(),
                         d.deliveryId,
@@ -170,7 +171,8 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
                             gate.release(
                                     gateKey,
                                     attempt != null
-                                            && attempt.outcome() == Attempt.Outcome.DELIVERED);
+                                            && attempt.outcome() == Attempt.Outcome.DELIVERED,
+                                    Duration.ofNanos(System.nanoTime() - startedNanos));
                             if (error != null) {
                                 attempt =
                                         new Attempt(

@@ -187,7 +187,8 @@ public final class ReactionJob {
     public static void main(String[] args) throws Exception {
         ReactionSettings settings =
                 ReactionSettings.from(ParameterTool.fromArgs(args).getConfiguration());
-        StreamExecutionEnvironment env = JobEnvironment.create(settings.checkpointInterval());
+        StreamExecutionEnvironment env =
+                JobEnvironment.createLowLatency(settings.checkpointInterval());
         production(settings).build(env);
         env.execute(JobNames.REACTION);
     }

@@ -11,6 +11,8 @@ import io.causality.processes.KafkaBroker;
 import io.causality.schemas.EventJson;
 import io.causality.testing.TestKafka;
 import io.causality.testing.TestPostgres;
+import io.causality.webhooks.Delivery;
+import io.causality.webhooks.DeliveryCodec;
 import io.causality.webhooks.EndpointStore;
 import io.causality.webhooks.SchemaMigrations;
 import io.causality.webhooks.SecretBox;
@@ -233,7 +235,12 @@ class DeliveryJobITCase {
         receivers.route(
                 "/flaky", flaky, (ex, n) -> Receivers.answer(ex, n <= 2 ? 500 : 200, Map.of()));
         WebhookSecret down = endpoint("shop", "down", receivers.url("/down"));
-        receivers.route("/down", down, (ex, n) -> Receivers.answer(ex, 503, Map.of()));
+        java.util.concurrent.atomic.AtomicBoolean downIsBack =
+                new java.util.concurrent.atomic.AtomicBoolean();
+        receivers.route(
+                "/down",
+                down,
+                (ex, n) -> Receivers.answer(ex, downIsBack.get() ? 200 : 503, Map.of()));
         WebhookSecret gone = endpoint("shop", "gone", receivers.url("/gone"));
         receivers.route("/gone", gone, (ex, n) -> Receivers.answer(ex, 410, Map.of()));
         WebhookSecret busy = endpoint("shop", "busy", receivers.url("/busy"));
@@ -323,6 +330,39 @@ class DeliveryJobITCase {
             assertThat(job.getJobStatus().get())
                     .as("still running after all of it")
                     .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+
+            // The endpoint that was down is back: its dead letter, replayed onto the retry topic
+            // as `causality deliveries replay --from-dlq` does, is delivered with the same
+            // webhook-id, as its ninth attempt.
+            assertThat(receivers.at("/down")).hasSize(8);
+            downIsBack.set(true);
+            Delivery dead = null;
+            for (ConsumerRecord<byte[], byte[]> r : read(DELIVERIES_DLQ)) {
+                Delivery d = DeliveryCodec.read(r.value());
+                if (d.deliveryId.equals(id(toDown))) {
+                    dead = d;
+                }
+            }
+            assertThat(dead).as("the dead letter of the endpoint that was down").isNotNull();
+            Delivery again = dead.replayed();
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(
+                        new ProducerRecord<>(
+                                RETRIES,
+                                again.lane().getBytes(StandardCharsets.UTF_8),
+                                DeliveryCodec.write(again)));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(logged(id(toDown)))
+                                            .containsEntry("status", "delivered")
+                                            .containsEntry("attempts", "9")
+                                            .containsEntry("attempt_rows", "9"));
         } finally {
             job.cancel().get();
         }
@@ -354,11 +394,12 @@ class DeliveryJobITCase {
         assertThat(b).hasSize(2);
         assertThat(b.get(1).atMillis() - b.get(0).atMillis()).isGreaterThanOrEqualTo(1_000);
 
-        // Down: every attempt of the schedule, then the dead-letter topic with all of them.
-        assertThat(receivers.at("/down")).hasSize(8);
-        assertThat(logged(id(toDown)))
-                .containsEntry("attempts", "8")
-                .containsEntry("attempt_rows", "8");
+        // Down: every attempt of the schedule, then the dead-letter topic with all of them; then
+        // the replay, signed like the others, with the same webhook-id.
+        assertThat(receivers.at("/down")).hasSize(9).allMatch(Receivers.Received::verified);
+        assertThat(receivers.at("/down"))
+                .extracting(Receivers.Received::webhookId)
+                .containsOnly(id(toDown));
         Map<String, JsonNode> dead = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : read(DELIVERIES_DLQ)) {
             dead.put(
