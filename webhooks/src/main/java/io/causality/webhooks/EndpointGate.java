@@ -3,6 +3,7 @@ package io.causality.webhooks;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,11 +48,19 @@ public final class EndpointGate {
         /** Moving average of its requests' latency; negative until one finished. */
         long latencyNanos = -1;
 
-        /** The last time handed out to a request waiting for a free slot. */
-        long nextBusySlotNanos = Long.MIN_VALUE;
+        /**
+         * Moving average of the time between two of its requests finishing while others waited: the
+         * pace it is actually served at (the job's capacity may be what binds, not its own limit);
+         * negative until measured.
+         */
+        long drainNanos = -1;
 
-        /** The last time handed out to a request waiting for its rate. */
-        long nextRateSlotNanos = Long.MIN_VALUE;
+        long lastReleaseNanos = Long.MIN_VALUE;
+
+        /** The times handed out to requests waiting for a free slot, and for its rate. */
+        final PriorityQueue<Long> busyWaits = new PriorityQueue<>();
+
+        final PriorityQueue<Long> rateWaits = new PriorityQueue<>();
     }
 
     /** The pace assumed for an endpoint before any of its requests has finished. */
@@ -98,10 +107,14 @@ public final class EndpointGate {
             trial = true;
         }
         if (s.inFlight >= maxInFlight) {
-            long latency = s.latencyNanos < 0 ? ASSUMED_LATENCY.toNanos() : s.latencyNanos;
-            long perSlot = Math.max(1_000_000L, latency / maxInFlight);
-            s.nextBusySlotNanos = slot(now, s.nextBusySlotNanos, now + perSlot, perSlot);
-            return new Decision(Verdict.BUSY, Duration.ofNanos(s.nextBusySlotNanos - now));
+            long perSlot =
+                    s.drainNanos > 0
+                            ? s.drainNanos
+                            : (s.latencyNanos < 0 ? ASSUMED_LATENCY.toNanos() : s.latencyNanos)
+                                    / maxInFlight;
+            return new Decision(
+                    Verdict.BUSY,
+                    behindOthers(s.busyWaits, now, Math.max(1_000_000L, perSlot), perSlot));
         }
         if (ratePerSecond != null) {
             if (s.tokens < 0) {
@@ -115,9 +128,9 @@ public final class EndpointGate {
             s.tokensAtNanos = now;
             if (s.tokens < 1) {
                 long wait = (long) Math.ceil((1 - s.tokens) / ratePerSecond * 1e9);
-                long perToken = 1_000_000_000L / ratePerSecond;
-                s.nextRateSlotNanos = slot(now, s.nextRateSlotNanos, now + wait, perToken);
-                return new Decision(Verdict.RATE, Duration.ofNanos(s.nextRateSlotNanos - now));
+                return new Decision(
+                        Verdict.RATE,
+                        behindOthers(s.rateWaits, now, wait, 1_000_000_000L / ratePerSecond));
             }
             s.tokens -= 1;
         }
@@ -129,12 +142,23 @@ public final class EndpointGate {
     }
 
     /**
-     * The time to hand out after {@code last}: the earliest the request could go, or one slot after
-     * the last one handed out, whichever is later; never more than {@link #MAX_WAIT} ahead.
+     * How long a request waits: from the earliest it could go, one slot more for each request
+     * already told to wait and not yet due; never more than {@link #MAX_WAIT}. The count of those
+     * waiting corrects itself as their times pass, so a pace that was wrong does not push the queue
+     * out.
      */
-    private static long slot(long now, long last, long earliest, long perSlot) {
-        long next = last == Long.MIN_VALUE ? earliest : Math.max(earliest, last + perSlot);
-        return Math.min(next, now + MAX_WAIT.toNanos());
+    private static Duration behindOthers(
+            PriorityQueue<Long> waits, long now, long earliest, long perSlot) {
+        prune(waits, now);
+        long wait = Math.min(earliest + waits.size() * Math.max(1L, perSlot), MAX_WAIT.toNanos());
+        waits.add(now + wait);
+        return Duration.ofNanos(wait);
+    }
+
+    private static void prune(PriorityQueue<Long> waits, long now) {
+        while (!waits.isEmpty() && waits.peek() <= now) {
+            waits.poll();
+        }
     }
 
     /**
@@ -150,6 +174,13 @@ public final class EndpointGate {
         }
         long l = latency.toNanos();
         s.latencyNanos = s.latencyNanos < 0 ? l : (s.latencyNanos * 4 + l) / 5;
+        long now = nanos.getAsLong();
+        prune(s.busyWaits, now);
+        if (!s.busyWaits.isEmpty() && s.lastReleaseNanos != Long.MIN_VALUE) {
+            long gap = now - s.lastReleaseNanos;
+            s.drainNanos = s.drainNanos < 0 ? gap : (s.drainNanos * 4 + gap) / 5;
+        }
+        s.lastReleaseNanos = now;
         s.inFlight = Math.max(0, s.inFlight - 1);
         boolean wasTrial = s.trialInFlight;
         s.trialInFlight = false;
@@ -160,7 +191,7 @@ public final class EndpointGate {
         s.failuresInARow++;
         if (s.failuresInARow >= failuresToOpen || wasTrial) {
             s.failuresInARow = Math.max(s.failuresInARow, failuresToOpen);
-            s.openUntilNanos = nanos.getAsLong() + openFor.toNanos();
+            s.openUntilNanos = now + openFor.toNanos();
         }
     }
 

@@ -47,7 +47,8 @@ public final class WebhookSender implements AutoCloseable {
      * @param allowHttp whether plain {@code http://} URLs may be sent to (tests and the local
      *     stack); else only {@code https://}
      * @param timeout the whole attempt, from connecting to the last byte of the answer
-     * @param maxPerEndpoint connections to one host and port at once
+     * @param maxPerHost connections to one host and port at once: endpoints on one host share them,
+     *     each held to its own limit by the delivery's gate, so this is no lower than that
      * @param responseHeadBytes how much of an answer's body is kept for the delivery log
      */
     public record Settings(
@@ -55,12 +56,12 @@ public final class WebhookSender implements AutoCloseable {
             boolean allowHttp,
             Duration connectTimeout,
             Duration timeout,
-            int maxPerEndpoint,
+            int maxPerHost,
             int maxConnections,
             int responseHeadBytes) {
         public static Settings defaults(AddressPolicy policy) {
             return new Settings(
-                    policy, false, Duration.ofSeconds(5), Duration.ofSeconds(15), 10, 200, 1024);
+                    policy, false, Duration.ofSeconds(5), Duration.ofSeconds(15), 200, 200, 1024);
         }
 
         public Settings withAllowHttp(boolean allow) {
@@ -69,7 +70,7 @@ public final class WebhookSender implements AutoCloseable {
                     allow,
                     connectTimeout,
                     timeout,
-                    maxPerEndpoint,
+                    maxPerHost,
                     maxConnections,
                     responseHeadBytes);
         }
@@ -80,7 +81,7 @@ public final class WebhookSender implements AutoCloseable {
                     allowHttp,
                     connectTimeout,
                     t,
-                    maxPerEndpoint,
+                    maxPerHost,
                     maxConnections,
                     responseHeadBytes);
         }
@@ -112,7 +113,7 @@ public final class WebhookSender implements AutoCloseable {
                         .setConnectionManager(
                                 PoolingAsyncClientConnectionManagerBuilder.create()
                                         .setDnsResolver(checked)
-                                        .setMaxConnPerRoute(settings.maxPerEndpoint())
+                                        .setMaxConnPerRoute(settings.maxPerHost())
                                         .setMaxConnTotal(settings.maxConnections())
                                         .setDefaultConnectionConfig(
                                                 ConnectionConfig.custom()

@@ -110,6 +110,8 @@ public final class DeliveryJob {
                                 DeliveryLog.UPSERT_DELIVERY,
                                 (ps, o) -> DeliveryLog.bind(ps, DeliveryRecords.deliveryRow(o))))
                 .uid("delivery-log-sink")
+                // Its own thread: a batch written to PostgreSQL never holds up the sending.
+                .disableChaining()
                 .name("delivery log");
         outcomes.filter(o -> o.attempted)
                 .uid("logged-attempts")
@@ -119,6 +121,7 @@ public final class DeliveryJob {
                                 DeliveryLog.UPSERT_ATTEMPT,
                                 (ps, o) -> DeliveryLog.bind(ps, DeliveryRecords.attemptRow(o))))
                 .uid("attempt-log-sink")
+                .disableChaining()
                 .name("attempt log");
         outcomes.filter(DeliveryRecords::toRetryTopic)
                 .uid("next-turns")

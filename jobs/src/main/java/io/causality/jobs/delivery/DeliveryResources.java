@@ -53,7 +53,9 @@ final class DeliveryResources {
                         s.allowHttp(),
                         Duration.ofMillis(Math.min(5_000, s.timeout().toMillis())),
                         s.timeout(),
-                        s.maxInFlightPerEndpoint(),
+                        // Per host: several endpoints may live on one host (all the local
+                        // stack's do); each endpoint's own limit is the gate's.
+                        Math.max(s.capacity(), defaults.maxConnections()),
                         Math.max(s.capacity(), defaults.maxConnections()),
                         defaults.responseHeadBytes()),
                 Clock.systemUTC());
