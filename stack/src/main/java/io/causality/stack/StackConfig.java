@@ -26,7 +26,7 @@ public record StackConfig(
      * a checkpoint commits them, so this bounds how soon a webhook can go (docs/delivery.md, the
      * latency measurements).
      */
-    public static final Duration REACTION_CHECKPOINT = Duration.ofSeconds(5);
+    public static final Duration REACTION_CHECKPOINT = Duration.ofSeconds(1);
 
     /** With the default reaction checkpoint interval. */
     public StackConfig(

@@ -48,15 +48,6 @@ public final class EndpointGate {
         /** Moving average of its requests' latency; negative until one finished. */
         long latencyNanos = -1;
 
-        /**
-         * Moving average of the time between two of its requests finishing while others waited: the
-         * pace it is actually served at (the job's capacity may be what binds, not its own limit);
-         * negative until measured.
-         */
-        long drainNanos = -1;
-
-        long lastReleaseNanos = Long.MIN_VALUE;
-
         /** The times handed out to requests waiting for a free slot, and for its rate. */
         final PriorityQueue<Long> busyWaits = new PriorityQueue<>();
 
@@ -107,11 +98,11 @@ public final class EndpointGate {
             trial = true;
         }
         if (s.inFlight >= maxInFlight) {
+            // The endpoint's own pace: a slot frees every latency ÷ limit. (Measuring how often
+            // slots actually freed while others waited looked better and ran away: the waits it
+            // caused made the gaps it measured, seen as a 60 s stall on the local stack.)
             long perSlot =
-                    s.drainNanos > 0
-                            ? s.drainNanos
-                            : (s.latencyNanos < 0 ? ASSUMED_LATENCY.toNanos() : s.latencyNanos)
-                                    / maxInFlight;
+                    (s.latencyNanos < 0 ? ASSUMED_LATENCY.toNanos() : s.latencyNanos) / maxInFlight;
             return new Decision(
                     Verdict.BUSY,
                     behindOthers(s.busyWaits, now, Math.max(1_000_000L, perSlot), perSlot));
@@ -144,8 +135,8 @@ public final class EndpointGate {
     /**
      * How long a request waits: from the earliest it could go, one slot more for each request
      * already told to wait and not yet due; never more than {@link #MAX_WAIT}. The count of those
-     * waiting corrects itself as their times pass, so a pace that was wrong does not push the queue
-     * out.
+     * waiting corrects itself as their times pass, so offers that come back still busy do not push
+     * the queue further out each time.
      */
     private static Duration behindOthers(
             PriorityQueue<Long> waits, long now, long earliest, long perSlot) {
@@ -175,12 +166,6 @@ public final class EndpointGate {
         long l = latency.toNanos();
         s.latencyNanos = s.latencyNanos < 0 ? l : (s.latencyNanos * 4 + l) / 5;
         long now = nanos.getAsLong();
-        prune(s.busyWaits, now);
-        if (!s.busyWaits.isEmpty() && s.lastReleaseNanos != Long.MIN_VALUE) {
-            long gap = now - s.lastReleaseNanos;
-            s.drainNanos = s.drainNanos < 0 ? gap : (s.drainNanos * 4 + gap) / 5;
-        }
-        s.lastReleaseNanos = now;
         s.inFlight = Math.max(0, s.inFlight - 1);
         boolean wasTrial = s.trialInFlight;
         s.trialInFlight = false;

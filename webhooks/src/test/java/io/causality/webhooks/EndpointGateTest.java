@@ -131,23 +131,4 @@ class EndpointGateTest {
         advance(EndpointGate.MAX_WAIT.plusSeconds(1));
         assertThat(gate.tryAcquire("busy", null).retryIn()).isEqualTo(Duration.ofMillis(200));
     }
-
-    @Test
-    void thePaceFollowsHowFastTheEndpointIsActuallyServed() {
-        EndpointGate one = new EndpointGate(1, 3, Duration.ofSeconds(30), nanos::get);
-        assertThat(one.tryAcquire("e", null).go()).isTrue();
-        one.tryAcquire("e", null); // waits
-        // Requests take 10 ms, but with others waiting one finishes only every 500 ms (the job's
-        // capacity binds, not the endpoint's own limit): the waits follow the 500 ms.
-        for (int i = 0; i < 5; i++) {
-            for (int j = 0; j < 10; j++) {
-                advance(Duration.ofMillis(50));
-                assertThat(one.tryAcquire("e", null).go()).as("still busy").isFalse();
-            }
-            one.release("e", true, MS_10);
-            assertThat(one.tryAcquire("e", null).go()).isTrue();
-        }
-        Duration wait = one.tryAcquire("e", null).retryIn();
-        assertThat(wait).isGreaterThan(Duration.ofMillis(400));
-    }
 }

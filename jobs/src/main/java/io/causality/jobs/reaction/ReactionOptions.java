@@ -73,9 +73,12 @@ public final class ReactionOptions {
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key(OptionKeys.CHECKPOINT_INTERVAL)
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(10))
+                    .defaultValue(Duration.ofSeconds(1))
                     .withDescription(
-                            "Matches and actions become visible to read_committed readers at each checkpoint.");
+                            "Matches and actions become visible to read_committed readers at each"
+                                    + " checkpoint, so this bounds how soon a webhook can go: 1 s"
+                                    + " keeps ingest-to-webhook under 2 s at p99 on the local stack"
+                                    + " (docs/delivery.md).");
 
     public static final ConfigOption<Integer> SUSPEND_AFTER_ERRORS =
             ConfigOptions.key(OptionKeys.RULES_SUSPEND_AFTER_ERRORS)
