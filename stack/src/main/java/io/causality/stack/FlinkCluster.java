@@ -87,12 +87,24 @@ public final class FlinkCluster {
         return "http://127.0.0.1:" + restPort;
     }
 
+    /** How many ports the Prometheus reporters may choose from; two of them are taken. */
+    static final int METRICS_PORT_RANGE = 4;
+
     /**
-     * The ports of the Prometheus reporter, one each for the JobManager and the TaskManager (9249
-     * and 9250 with the default REST port): where their {@code /metrics} are.
+     * The ports of the Prometheus reporter, as Flink's port range: the JobManager and the
+     * TaskManager each take the first free one (9249 and 9250 with the default REST port, unless
+     * something else holds them). A range of two broke when another process held one of them: the
+     * second reporter then had none.
      */
     public String metricsPorts() {
-        return (restPort + 1168) + "-" + (restPort + 1169);
+        int first = restPort + 1168;
+        return first + "-" + (first + METRICS_PORT_RANGE - 1);
+    }
+
+    /** Every port of {@link #metricsPorts()}: where to look for the reporters' {@code /metrics}. */
+    public java.util.List<Integer> metricsPortList() {
+        int first = restPort + 1168;
+        return java.util.stream.IntStream.range(first, first + METRICS_PORT_RANGE).boxed().toList();
     }
 
     public ManagedProcess jobManager() {

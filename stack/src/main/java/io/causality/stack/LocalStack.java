@@ -258,9 +258,10 @@ public final class LocalStack {
         if (config.flinkEnabled()) {
             out.println("  flink       " + flink.restUrl() + " (web UI and REST API)");
             out.println(
-                    "  job metrics http://127.0.0.1:{"
-                            + flink.metricsPorts().replace('-', ',')
-                            + "}/metrics  (Prometheus; JobManager and TaskManager)");
+                    "  job metrics http://127.0.0.1:<port>/metrics, ports "
+                            + flink.metricsPorts()
+                            + " (Prometheus; the JobManager and the TaskManager take the first"
+                            + " free two)");
             out.println(
                     "  s3          " + s3.endpoint() + " (bucket " + S3Server.LAKE_BUCKET + ")");
             out.println(
