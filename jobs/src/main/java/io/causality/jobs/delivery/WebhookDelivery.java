@@ -58,11 +58,7 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
     private transient Map<String, Long> successWritten;
 
     private static final long WRITE_SUCCESS_EVERY_NANOS = 1_000_000_000L;
-    private transient Counter delivered;
-    private transient Counter retried;
-    private transient Counter failed;
-    private transient Counter refused;
-    private transient Counter deferred;
+    private transient OutcomeCounters outcomes;
     private transient Counter disabled;
     private transient Histogram latency;
 
@@ -91,11 +87,7 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
                             return t;
                         });
         var metrics = getRuntimeContext().getMetricGroup();
-        delivered = metrics.counter(MetricNames.DELIVERIES_DELIVERED);
-        retried = metrics.counter(MetricNames.DELIVERIES_RETRIED);
-        failed = metrics.counter(MetricNames.DELIVERIES_FAILED);
-        refused = metrics.counter(MetricNames.DELIVERIES_REFUSED);
-        deferred = metrics.counter(MetricNames.DELIVERIES_DEFERRED);
+        outcomes = new OutcomeCounters(metrics);
         disabled = metrics.counter(MetricNames.ENDPOINTS_DISABLED);
         latency =
                 metrics.histogram(
@@ -122,7 +114,7 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
     public void asyncInvoke(Delivery d, ResultFuture<Outcome> result) {
         Optional<Endpoint> found = endpoints.find(d.appId, d.endpoint);
         if (found.isEmpty()) {
-            refused.inc();
+            outcomes.count(OutcomeCounters.Kind.REFUSED, d.appId, d.endpoint);
             result.complete(
                     List.of(
                             Outcome.of(
@@ -141,7 +133,7 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
         }
         Endpoint e = found.get();
         if (!e.enabled()) {
-            refused.inc();
+            outcomes.count(OutcomeCounters.Kind.REFUSED, d.appId, d.endpoint);
             result.complete(
                     List.of(
                             Outcome.of(
@@ -158,7 +150,7 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
         String gateKey = d.appId + "/" + d.endpoint;
         EndpointGate.Decision decision = gate.tryAcquire(gateKey, e.ratePerSecond());
         if (!decision.go()) {
-            deferred.inc();
+            outcomes.count(OutcomeCounters.Kind.DEFERRED, d.appId, d.endpoint);
             Outcome o =
                     Outcome.of(
                             Outcome.Result.DEFERRED,
@@ -213,7 +205,7 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
         o.responseHead = a.responseHead();
         switch (a.outcome()) {
             case DELIVERED -> {
-                delivered.inc();
+                outcomes.count(OutcomeCounters.Kind.DELIVERED, d.appId, d.endpoint);
                 o.result = Outcome.Result.DELIVERED;
                 if (successDue(d.appId + "/" + d.endpoint)) {
                     health.execute(() -> recordSuccess(e, a.startedAt()));
@@ -221,12 +213,12 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
                 result.complete(List.of(o));
             }
             case REFUSED -> {
-                refused.inc();
+                outcomes.count(OutcomeCounters.Kind.REFUSED, d.appId, d.endpoint);
                 o.result = Outcome.Result.REFUSED;
                 result.complete(List.of(o));
             }
             case GONE -> {
-                failed.inc();
+                outcomes.count(OutcomeCounters.Kind.FAILED, d.appId, d.endpoint);
                 o.result = Outcome.Result.GONE;
                 o.endpointDisabled = "answered 410 Gone at " + a.startedAt();
                 health.execute(
@@ -240,11 +232,11 @@ final class WebhookDelivery extends RichAsyncFunction<Delivery, Outcome> {
                         schedule.delayAfter(
                                 d.attemptsThisRound(), Optional.ofNullable(a.retryAfter()));
                 if (delay.isPresent()) {
-                    retried.inc();
+                    outcomes.count(OutcomeCounters.Kind.RETRIED, d.appId, d.endpoint);
                     o.result = Outcome.Result.RETRY;
                     o.nextDueMillis = System.currentTimeMillis() + delay.get().toMillis();
                 } else {
-                    failed.inc();
+                    outcomes.count(OutcomeCounters.Kind.FAILED, d.appId, d.endpoint);
                     o.result = Outcome.Result.FAILED;
                 }
                 health.execute(
