@@ -44,10 +44,34 @@ public sealed interface PayloadValue
         TIME,
         EVENT_IDS,
         /** how many events the match holds */
-        COUNT;
+        COUNT,
+        /** a detector's measure in the window */
+        VALUE,
+        /** what a detector expected: the bound, the previous window's value or the baseline */
+        BASELINE,
+        /**
+         * how far off: standard deviations (or MADs) for deviations, else relative to the baseline
+         */
+        SEVERITY,
+        /** a detector's state: firing or resolved */
+        STATE,
+        /** a detector's group: the app and the values of its group-by paths */
+        GROUP,
+        WINDOW_START,
+        WINDOW_END;
+
+        /** Facts only a detector's actions have. */
+        public boolean ofDetectors() {
+            return ordinal() >= VALUE.ordinal();
+        }
 
         public String word() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Every fact as written, for messages: {@code @key, @rule, ...}. */
+        public static String known() {
+            return String.join(", ", Arrays.stream(values()).map(f -> "@" + f.word()).toList());
         }
 
         public static Optional<Fact> fromWord(String word) {

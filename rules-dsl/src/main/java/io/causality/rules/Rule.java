@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A rule: which events it looks at, what makes it match (a condition on one event, or a sequence of
- * events per key), and what happens then. Built by the parser from text, or from its JSON form
- * ({@link io.causality.rules.json.RuleJson}); the two round-trip.
+ * A rule: which events it looks at, what makes it match (a condition on one event, a sequence of
+ * events per key, or an anomaly a {@link Detector} finds in windows of them), and what happens
+ * then. Built by the parser from text, or from its JSON form ({@link
+ * io.causality.rules.json.RuleJson}); the two round-trip.
  *
  * @param name unique; the rule's identity across deploys
  * @param apps the apps whose events it sees; empty for all apps
@@ -19,8 +20,13 @@ public record Rule(String name, List<String> apps, Trigger trigger, List<Action>
         actions = List.copyOf(actions);
     }
 
+    /** Whether this is a detector, run by the anomaly job rather than the reaction job. */
+    public boolean isDetector() {
+        return trigger instanceof Detector;
+    }
+
     /** What makes a rule match. */
-    public sealed interface Trigger permits Match, Sequence {
+    public sealed interface Trigger permits Match, Sequence, Detector {
         /** The kinds of event that can advance or complete the trigger, for indexing. */
         List<EventSelector> selectors();
     }

@@ -157,7 +157,7 @@ class ParserTest {
                 "rule \"a\" sequence by $s.u within 3m a then emit \"t\" end | 1:22: here a path starts at the event itself: write $.field (a step's name such as $s can be used in a payload only)",
                 "rule \"a on app_open then emit \"t\" end | 1:33: string not closed: expected '\"' before the end of the line",
                 "rule \"a\" on app_open where ($.x == 1 then emit \"t\" end | 1:38: expected ')' to close the '(' at 1:28, found 'then'",
-                "rule \"a\" on app_open then emit \"t\" with {\"a\": @who} end | 1:47: unknown @who; known: @key, @rule, @version, @time, @event_ids, @count",
+                "rule \"a\" on app_open then emit \"t\" with {\"a\": @who} end | 1:47: unknown @who; known: @key, @rule, @version, @time, @event_ids, @count, @value, @baseline, @severity, @state, @group, @window_start, @window_end",
                 "rule \"a\" on app_open where $.x[?(@.y > 1 == 2 then emit \"t\" end | 1:28: path not closed: a '[' or quote has no partner",
             })
     void errorsSayWhereAndWhatWasExpected(String text, String expected) {

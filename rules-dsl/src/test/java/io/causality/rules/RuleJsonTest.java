@@ -50,7 +50,7 @@ class RuleJsonTest {
             value = {
                 "[] | $: must be an object",
                 "{\"apps\": []} | $.name: must be a string",
-                "{\"name\": \"x\", \"actions\": []} | $: needs exactly one of \"on\" and \"sequence\"",
+                "{\"name\": \"x\", \"actions\": []} | $: needs exactly one of \"on\", \"sequence\" and \"detector\"",
                 "{\"name\": \"x\", \"on\": {\"event\": {}}, \"actions\": []} | $.on.event: needs \"type\", \"custom\" (strings) or \"any\": true",
                 "{\"name\": \"x\", \"on\": {\"event\": {\"any\": true}, \"where\": {\"path\": \"$.a\", \"op\": \"~\", \"value\": 1}}, \"actions\": []} | $.on.where.op: unknown operator ~",
                 "{\"name\": \"x\", \"on\": {\"event\": {\"any\": true}, \"where\": {\"and\": [{\"path\": \"$.a\", \"op\": \"exists\"}]}}, \"actions\": []} | $.on.where.and: must list two or more conditions",

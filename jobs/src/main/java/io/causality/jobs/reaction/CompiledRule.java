@@ -71,6 +71,12 @@ final class CompiledRule {
                             : CompiledCondition.compile(m.event().where());
             this.keyPath = null;
             this.steps = List.of();
+        } else if (rule.isDetector()) {
+            // Run by the anomaly job; this job only needs to know that it is not its own.
+            this.condition = null;
+            this.keyPath = null;
+            this.steps = List.of();
+            return;
         } else {
             Rule.Sequence s = (Rule.Sequence) rule.trigger();
             this.condition = null;
@@ -113,7 +119,12 @@ final class CompiledRule {
     }
 
     boolean isSequence() {
-        return condition == null;
+        return rule.trigger() instanceof Rule.Sequence;
+    }
+
+    /** A detector, deployed on the same topic as rules and run by the anomaly job. */
+    boolean isDetector() {
+        return rule.isDetector();
     }
 
     Rule.Sequence sequence() {

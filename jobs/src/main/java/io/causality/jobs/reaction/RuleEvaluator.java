@@ -297,6 +297,15 @@ public final class RuleEvaluator
                                             update.value)));
             return;
         }
+        if (compiled.isDetector()) {
+            // The anomaly job's; a rule of that name that ran here before is gone.
+            state.remove(update.name);
+            if (index.remove(update.name) != null) {
+                runtime.remove(update.name);
+                LOG.info("rule {} replaced by a detector of that name", update.name);
+            }
+            return;
+        }
         state.put(update.name, json);
         index.put(runtime.activate(compiled));
         LOG.info("rule {} v{} active", compiled.name(), compiled.version());

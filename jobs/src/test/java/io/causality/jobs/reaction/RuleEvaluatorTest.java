@@ -150,6 +150,24 @@ class RuleEvaluatorTest {
     }
 
     @Test
+    void detectorsOnTheRulesTopicAreTheAnomalyJobsAndNotRunHere() throws Exception {
+        rule(deploy(BIG, 1));
+        event(purchase("e1", "shop", 900));
+        assertThat(matches()).hasSize(1);
+
+        // The same name, now a detector: the rule stops here, and nothing is refused.
+        rule(
+                deploy(
+                        "detector \"big\" for app \"shop\" measure count of purchase_complete"
+                                + " window 1m alert when below 1 then webhook \"sales\" end",
+                        2));
+        event(purchase("e2", "shop", 900));
+        assertThat(matches()).isEmpty();
+        assertThat(deadLetters()).isEmpty();
+        assertThat(statuses()).noneMatch(st -> st.state() == RuleStatus.State.REFUSED);
+    }
+
+    @Test
     void theSameMatchHasTheSameIdsAfterAReplay() throws Exception {
         rule(deploy(BIG, 1));
         event(purchase("e1", "shop", 900));

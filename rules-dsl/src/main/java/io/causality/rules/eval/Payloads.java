@@ -12,7 +12,10 @@ import java.util.Map;
 
 /** Builds an action's payload from a match, its paths compiled once. */
 public final class Payloads {
-    /** What a match knows: its events by step name, the completing event, and facts. */
+    /**
+     * What a match knows: its events by step name, the completing event, and facts; for a
+     * detector's anomaly, its own facts ({@code @value}, {@code @group}, ...) and no events.
+     */
     public record Match(
             String rule,
             int version,
@@ -20,7 +23,20 @@ public final class Payloads {
             long timeMillis,
             List<String> eventIds,
             Map<String, JsonNode> eventsByStep,
-            JsonNode lastEvent) {}
+            JsonNode lastEvent,
+            Map<PayloadValue.Fact, JsonNode> detectorFacts) {
+
+        public Match(
+                String rule,
+                int version,
+                String key,
+                long timeMillis,
+                List<String> eventIds,
+                Map<String, JsonNode> eventsByStep,
+                JsonNode lastEvent) {
+            this(rule, version, key, timeMillis, eventIds, eventsByStep, lastEvent, Map.of());
+        }
+    }
 
     /** A field of a matched event, its path compiled. */
     private record FieldRead(String step, EventPath path) {}
@@ -73,6 +89,8 @@ public final class Payloads {
                 m.eventIds().forEach(ids::add);
                 yield ids;
             }
+            case VALUE, BASELINE, SEVERITY, STATE, GROUP, WINDOW_START, WINDOW_END ->
+                    m.detectorFacts().getOrDefault(fact, f.nullNode());
         };
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.rules.Action;
 import io.causality.rules.Condition;
+import io.causality.rules.Detector;
 import io.causality.rules.EventPattern;
 import io.causality.rules.EventSelector;
 import io.causality.rules.Operator;
@@ -66,6 +67,8 @@ public final class RuleJson {
                     seq.set("not_followed_by", pattern(s.absent()));
                 }
             }
+        } else if (rule.trigger() instanceof Detector d) {
+            o.set("detector", DetectorJson.toJson(d));
         }
         ArrayNode actions = o.putArray("actions");
         for (Action a : rule.actions()) {
@@ -77,7 +80,7 @@ public final class RuleJson {
         return o;
     }
 
-    private static ObjectNode pattern(EventPattern p) {
+    static ObjectNode pattern(EventPattern p) {
         ObjectNode o = JSON.objectNode();
         ObjectNode event = o.putObject("event");
         switch (p.selector().kind()) {
@@ -144,10 +147,15 @@ public final class RuleJson {
             }
         }
         Rule.Trigger trigger;
-        if (o.has("on") == o.has("sequence")) {
-            throw new InvalidRuleJson("$", "needs exactly one of \"on\" and \"sequence\"");
+        int triggers =
+                (o.has("on") ? 1 : 0) + (o.has("sequence") ? 1 : 0) + (o.has("detector") ? 1 : 0);
+        if (triggers != 1) {
+            throw new InvalidRuleJson(
+                    "$", "needs exactly one of \"on\", \"sequence\" and \"detector\"");
         }
-        if (o.has("on")) {
+        if (o.has("detector")) {
+            trigger = DetectorJson.fromJson(o.get("detector"), "$.detector");
+        } else if (o.has("on")) {
             trigger = new Rule.Match(pattern(o.get("on"), "$.on"));
         } else {
             JsonNode s = o.get("sequence");
@@ -193,7 +201,7 @@ public final class RuleJson {
         return new Rule(name, apps, trigger, actions);
     }
 
-    private static EventPattern pattern(JsonNode o, String where) throws InvalidRuleJson {
+    static EventPattern pattern(JsonNode o, String where) throws InvalidRuleJson {
         requireObject(o, where);
         JsonNode e = o.path("event");
         requireObject(e, where + ".event");
@@ -294,13 +302,13 @@ public final class RuleJson {
         throw new InvalidRuleJson(where, "needs \"value\", \"path\" or \"match\"");
     }
 
-    private static void requireObject(JsonNode n, String where) throws InvalidRuleJson {
+    static void requireObject(JsonNode n, String where) throws InvalidRuleJson {
         if (n == null || !n.isObject()) {
             throw new InvalidRuleJson(where, "must be an object");
         }
     }
 
-    private static String text(JsonNode o, String field, String where) throws InvalidRuleJson {
+    static String text(JsonNode o, String field, String where) throws InvalidRuleJson {
         JsonNode v = o.get(field);
         if (v == null || !v.isTextual()) {
             throw new InvalidRuleJson(where + "." + field, "must be a string");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.causality.rules.Action;
 import io.causality.rules.Condition;
+import io.causality.rules.Detector;
 import io.causality.rules.EventPattern;
 import io.causality.rules.EventSelector;
 import io.causality.rules.Operator;
@@ -49,15 +50,16 @@ public final class Parser {
     // rule = "rule" STRING [ "for" "app" STRING { "," STRING } ] trigger "then" action
     //        { "and" action } "end"
     private Rule rule() throws RuleSyntaxException {
-        Token start = expectWord("rule", "a rule, starting with 'rule \"name\"'");
-        String name = expect(Token.Kind.STRING, "the rule's name in quotes").text();
-        List<String> apps = new ArrayList<>();
-        if (acceptWord("for")) {
-            expectWord("app", "'app' after 'for' (for app \"my-app\")");
-            do {
-                apps.add(expect(Token.Kind.STRING, "an app id in quotes").text());
-            } while (acceptPunct(","));
+        if (peek().isWord("detector")) {
+            return detector();
         }
+        Token start =
+                expectWord(
+                        "rule",
+                        "a rule, starting with 'rule \"name\"', or a detector, starting with"
+                                + " 'detector \"name\"'");
+        String name = expect(Token.Kind.STRING, "the rule's name in quotes").text();
+        List<String> apps = apps();
         Rule.Trigger trigger;
         Token t = peek();
         if (acceptWord("on")) {
@@ -69,14 +71,247 @@ public final class Parser {
         }
         mark(trigger, t);
         expectWord("then", "'then' and the rule's actions");
+        Rule rule = new Rule(name, apps, trigger, actions("rule"));
+        mark(rule, start);
+        return rule;
+    }
+
+    // [ "for" "app" STRING { "," STRING } ]
+    private List<String> apps() throws RuleSyntaxException {
+        List<String> apps = new ArrayList<>();
+        if (acceptWord("for")) {
+            expectWord("app", "'app' after 'for' (for app \"my-app\")");
+            do {
+                apps.add(expect(Token.Kind.STRING, "an app id in quotes").text());
+            } while (acceptPunct(","));
+        }
+        return apps;
+    }
+
+    // action { "and" action } "end"
+    private List<Action> actions(String what) throws RuleSyntaxException {
         List<Action> actions = new ArrayList<>();
         do {
             actions.add(action());
         } while (acceptWord("and"));
-        expectWord("end", "'and' another action, or 'end' to close the rule");
-        Rule rule = new Rule(name, apps, trigger, actions);
+        expectWord("end", "'and' another action, or 'end' to close the " + what);
+        return actions;
+    }
+
+    // detector = "detector" STRING [ "for" "app" STRING { "," STRING } ]
+    //            "measure" measure [ "group" "by" PATH { "," PATH } [ "limit" NUMBER ] ]
+    //            "window" DURATION [ "every" DURATION ] [ "lateness" DURATION ]
+    //            "alert" "when" alert [ "for" DURATION ] [ "keep" "firing" DURATION ]
+    //            [ "cooldown" DURATION ] "then" action { "and" action } "end"
+    private Rule detector() throws RuleSyntaxException {
+        Token start = expectWord("detector", "'detector'");
+        String name = expect(Token.Kind.STRING, "the detector's name in quotes").text();
+        List<String> apps = apps();
+        Token measureToken =
+                expectWord("measure", "'measure' and what to measure, e.g. measure count of login");
+        Detector.Measure measure = measure();
+        mark(measure, measureToken);
+        List<String> groupBy = new ArrayList<>();
+        int maxGroups = Detector.DEFAULT_MAX_GROUPS;
+        if (acceptWord("group")) {
+            expectWord("by", "'by' after 'group' (group by $.context.os.name)");
+            do {
+                Token g = expect(Token.Kind.PATH, "a path to group by, e.g. $.context.os.name");
+                String path = plainPath(g);
+                mark(path, g);
+                groupBy.add(path);
+            } while (acceptPunct(","));
+            if (acceptWord("limit")) {
+                maxGroups = wholeNumber("the largest number of groups, e.g. limit 500");
+            }
+        }
+        Token windowToken =
+                expectWord("window", "'window' and its size, e.g. window 5m (or group by ...)");
+        long window = duration();
+        long slide = acceptWord("every") ? duration() : window;
+        long lateness = acceptWord("lateness") ? duration() : 0;
+        Token alertToken =
+                expectWord("alert", "'alert when' and what is anomalous, e.g. alert when below 3");
+        expectWord("when", "'when' after 'alert'");
+        Detector.Alert alert = alert();
+        mark(alert, alertToken);
+        long pending = 0;
+        long keepFiring = 0;
+        long cooldown = 0;
+        if (acceptWord("for")) {
+            pending = duration();
+        }
+        if (acceptWord("keep")) {
+            expectWord("firing", "'firing' after 'keep' (keep firing 5m)");
+            keepFiring = duration();
+        }
+        if (acceptWord("cooldown")) {
+            cooldown = duration();
+        }
+        expectWord(
+                "then",
+                "'then' and the detector's actions (or for, keep firing, cooldown before them)");
+        Detector detector =
+                new Detector(
+                        measure,
+                        groupBy,
+                        maxGroups,
+                        window,
+                        slide,
+                        lateness,
+                        alert,
+                        new Detector.Flap(pending, keepFiring, cooldown));
+        mark(detector, windowToken);
+        Rule rule = new Rule(name, apps, detector, actions("detector"));
         mark(rule, start);
         return rule;
+    }
+
+    // measure = "count" "of" pattern | ( "sum" | "avg" | "min" | "max" ) "of" PATH "on" pattern
+    //         | "distinct" "count" "of" PATH "on" pattern | "ratio" "of" pattern "to" pattern
+    private Detector.Measure measure() throws RuleSyntaxException {
+        Token t = peek();
+        if (acceptWord("count")) {
+            expectWord("of", "'of' and the events to count (count of purchase_complete)");
+            return new Detector.Measure.Count(pattern());
+        }
+        if (acceptWord("distinct")) {
+            expectWord("count", "'count of' after 'distinct' (distinct count of $.user_id on ...)");
+            expectWord("of", "'of' after 'distinct count'");
+            String path = measuredPath();
+            expectWord("on", "'on' and the events (distinct count of $.user_id on app_open)");
+            return new Detector.Measure.DistinctCount(path, pattern());
+        }
+        if (acceptWord("ratio")) {
+            expectWord("of", "'of' and the events counted above the line (ratio of a to b)");
+            EventPattern numerator = pattern();
+            expectWord("to", "'to' and the events counted below the line (ratio of a to b)");
+            return new Detector.Measure.Ratio(numerator, pattern());
+        }
+        for (Detector.Measure.Function f : Detector.Measure.Function.values()) {
+            if (acceptWord(f.word())) {
+                expectWord("of", "'of' and a path (" + f.word() + " of $.properties.total on ...)");
+                String path = measuredPath();
+                expectWord(
+                        "on",
+                        "'on' and the events (" + f.word() + " of $.properties.total on purchase)");
+                return new Detector.Measure.Aggregate(f, path, pattern());
+            }
+        }
+        throw unexpected(t, "what to measure: count, sum, avg, min, max, distinct count or ratio");
+    }
+
+    private String measuredPath() throws RuleSyntaxException {
+        Token t = expect(Token.Kind.PATH, "the path of the value, e.g. $.properties.total");
+        String path = plainPath(t);
+        mark(path, t);
+        return path;
+    }
+
+    // alert = ( "above" | "below" ) NUMBER
+    //       | ( "rises" | "drops" | "changes" ) "by" NUMBER [ "percent" ]
+    //       | "no" "data" "for" DURATION
+    //       | "deviates" [ "above" | "below" ] "by" NUMBER ( "sigma" | "mad" )
+    //         "over" NUMBER "windows" [ "seasonal" ( "daily" | "weekly" ) ]
+    //         [ "min" "history" NUMBER ]
+    private Detector.Alert alert() throws RuleSyntaxException {
+        Token t = peek();
+        if (acceptWord("above")) {
+            return new Detector.Alert.Threshold(Detector.Alert.Direction.ABOVE, decimal());
+        }
+        if (acceptWord("below")) {
+            return new Detector.Alert.Threshold(Detector.Alert.Direction.BELOW, decimal());
+        }
+        Detector.Alert.Direction change =
+                acceptWord("rises")
+                        ? Detector.Alert.Direction.ABOVE
+                        : acceptWord("drops")
+                                ? Detector.Alert.Direction.BELOW
+                                : acceptWord("changes") ? Detector.Alert.Direction.EITHER : null;
+        if (change != null) {
+            expectWord("by", "'by' and the amount (drops by 50 percent)");
+            double amount = decimal();
+            return new Detector.Alert.Change(change, amount, acceptWord("percent"));
+        }
+        if (acceptWord("no")) {
+            expectWord("data", "'data' after 'no' (no data for 10m)");
+            expectWord("for", "'for' and how long (no data for 10m)");
+            return new Detector.Alert.NoData(duration());
+        }
+        if (acceptWord("deviates")) {
+            Detector.Alert.Direction direction =
+                    acceptWord("above")
+                            ? Detector.Alert.Direction.ABOVE
+                            : acceptWord("below")
+                                    ? Detector.Alert.Direction.BELOW
+                                    : Detector.Alert.Direction.EITHER;
+            expectWord("by", "'by' and how far (deviates by 3 sigma over 24 windows)");
+            double k = decimal();
+            Detector.Alert.Spread spread;
+            if (acceptWord("sigma")) {
+                spread = Detector.Alert.Spread.SIGMA;
+            } else if (acceptWord("mad")) {
+                spread = Detector.Alert.Spread.MAD;
+            } else {
+                throw unexpected(
+                        peek(),
+                        "'sigma' (standard deviations) or 'mad' (median absolute deviations)");
+            }
+            expectWord("over", "'over' and the baseline's length (over 24 windows)");
+            int windows = wholeNumber("how many earlier windows make the baseline");
+            expectWord("windows", "'windows' after the number (over 24 windows)");
+            Detector.Alert.Seasonality seasonality = Detector.Alert.Seasonality.NONE;
+            if (acceptWord("seasonal")) {
+                if (acceptWord("daily")) {
+                    seasonality = Detector.Alert.Seasonality.DAILY;
+                } else if (acceptWord("weekly")) {
+                    seasonality = Detector.Alert.Seasonality.WEEKLY;
+                } else {
+                    throw unexpected(peek(), "'daily' or 'weekly' after 'seasonal'");
+                }
+            }
+            int minHistory = Math.min(windows, Detector.Alert.Deviation.DEFAULT_MIN_HISTORY);
+            if (acceptWord("min")) {
+                expectWord("history", "'history' after 'min' (min history 5)");
+                minHistory = wholeNumber("how many earlier windows must be known first");
+            }
+            return new Detector.Alert.Deviation(
+                    direction, k, spread, windows, seasonality, minHistory);
+        }
+        throw unexpected(
+                t,
+                "when to alert: above N, below N, rises|drops|changes by N [percent], no data for"
+                        + " DURATION or deviates by K sigma|mad over N windows");
+    }
+
+    private long duration() throws RuleSyntaxException {
+        Token t = expect(Token.Kind.DURATION, "a duration such as 30s, 5m, 1h or 7d");
+        try {
+            return Durations.millis(t.text());
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new RuleSyntaxException(
+                    file, t.line(), t.column(), "duration too long: " + t.text());
+        }
+    }
+
+    private double decimal() throws RuleSyntaxException {
+        Token t = expect(Token.Kind.NUMBER, "a number");
+        double d = Double.parseDouble(t.text());
+        if (!Double.isFinite(d)) {
+            throw new RuleSyntaxException(
+                    file, t.line(), t.column(), "number too large: " + t.text());
+        }
+        return d;
+    }
+
+    private int wholeNumber(String what) throws RuleSyntaxException {
+        Token t = expect(Token.Kind.NUMBER, what);
+        try {
+            return Integer.parseInt(t.text());
+        } catch (NumberFormatException e) {
+            throw new RuleSyntaxException(
+                    file, t.line(), t.column(), "a whole number is needed here, got " + t.text());
+        }
     }
 
     // sequence = "sequence" "by" PATH "within" DURATION step { "followed" "by" step }
@@ -397,7 +632,8 @@ public final class Parser {
                                                     t.column(),
                                                     "unknown @"
                                                             + t.text()
-                                                            + "; known: @key, @rule, @version, @time, @event_ids, @count")));
+                                                            + "; known: "
+                                                            + PayloadValue.Fact.known())));
         }
         return new PayloadValue.Literal(value());
     }

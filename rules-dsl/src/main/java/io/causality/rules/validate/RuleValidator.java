@@ -5,12 +5,14 @@ import com.jayway.jsonpath.InvalidPathException;
 import io.causality.contracts.EndpointNames;
 import io.causality.rules.Action;
 import io.causality.rules.Condition;
+import io.causality.rules.Detector;
 import io.causality.rules.EventPattern;
 import io.causality.rules.EventSelector;
 import io.causality.rules.PayloadValue;
 import io.causality.rules.Rule;
 import io.causality.rules.eval.EventPath;
 import io.causality.rules.eval.SafeRegex;
+import io.causality.rules.parse.Durations;
 import io.causality.rules.parse.ParsedRules;
 import io.causality.rules.parse.SourceMap;
 import io.causality.schemas.EventFields;
@@ -44,6 +46,28 @@ public final class RuleValidator {
     public static final long MAX_WITHIN_MILLIS = 31L * 24 * 3600 * 1000;
 
     public static final int MAX_TIMES = 1000;
+
+    /** Detectors: at most this many group-by paths. */
+    public static final int MAX_GROUP_PATHS = 5;
+
+    /** Detectors: the largest group limit per app. */
+    public static final int MAX_GROUPS = 100_000;
+
+    public static final long MIN_WINDOW_MILLIS = 1000;
+
+    public static final long MAX_WINDOW_MILLIS = 7L * 24 * 3600 * 1000;
+
+    /** Detectors: the most slides in one window, each an aggregate kept per group. */
+    public static final int MAX_BUCKETS = 100;
+
+    /** Detectors: the most earlier windows a baseline is learnt from. */
+    public static final int MAX_BASELINE = 1000;
+
+    /** Detectors: the most values a seasonal baseline keeps per group. */
+    public static final int MAX_SEASONAL_VALUES = 10_000;
+
+    /** Detectors: the longest lateness, pending, keep-firing and cooldown time. */
+    public static final long MAX_FLAP_MILLIS = 24L * 3600 * 1000;
 
     private final SchemaCatalog catalog = SchemaCatalog.get();
 
@@ -99,6 +123,8 @@ public final class RuleValidator {
             Set<String> steps = new HashSet<>();
             if (rule.trigger() instanceof Rule.Match m) {
                 pattern(m.event());
+            } else if (rule.trigger() instanceof Detector d) {
+                detector(d);
             } else {
                 sequence((Rule.Sequence) rule.trigger(), steps);
             }
@@ -129,6 +155,138 @@ public final class RuleValidator {
             if (s.absent() != null) {
                 pattern(s.absent());
             }
+        }
+
+        private void detector(Detector d) {
+            Detector.Measure m = d.measure();
+            m.patterns().forEach(this::pattern);
+            if (m instanceof Detector.Measure.Aggregate a) {
+                SchemaCatalog.Lookup field = path(a.path(), a.path(), typeOf(a.events()));
+                if (field instanceof SchemaCatalog.Known k && !k.numeric()) {
+                    error(
+                            a.path(),
+                            a.path()
+                                    + " is a "
+                                    + k.jsonType()
+                                    + "; "
+                                    + a.function().word()
+                                    + " needs numbers");
+                }
+            } else if (m instanceof Detector.Measure.DistinctCount dc) {
+                path(dc.path(), dc.path(), typeOf(dc.events()));
+            }
+            if (d.groupBy().size() > MAX_GROUP_PATHS) {
+                error(d, "a detector groups by at most " + MAX_GROUP_PATHS + " paths");
+            }
+            Set<String> groups = new HashSet<>();
+            for (String g : d.groupBy()) {
+                if (!groups.add(g)) {
+                    error(g, "the detector groups by " + g + " twice");
+                }
+                path(g, g, m.patterns().size() == 1 ? typeOf(m.patterns().get(0)) : null);
+            }
+            if (d.maxGroups() < 1 || d.maxGroups() > MAX_GROUPS) {
+                error(d, "the group limit is 1 to " + MAX_GROUPS + ", not " + d.maxGroups());
+            }
+            long w = d.windowMillis();
+            long slide = d.slideMillis();
+            if (w < MIN_WINDOW_MILLIS || w > MAX_WINDOW_MILLIS) {
+                error(d, "a window is 1s to 7d long");
+            } else if (slide <= 0 || slide > w || w % slide != 0) {
+                error(
+                        d,
+                        "'every' must divide the window: window "
+                                + Durations.format(w)
+                                + " every "
+                                + Durations.format(slide)
+                                + " does not (every 1m or 5m fit a 10m window)");
+            } else if (w / slide > MAX_BUCKETS) {
+                error(
+                        d,
+                        "a window is at most "
+                                + MAX_BUCKETS
+                                + " slides long; make 'every' longer than "
+                                + Durations.format(w / MAX_BUCKETS));
+            }
+            if (d.latenessMillis() < 0 || d.latenessMillis() > MAX_FLAP_MILLIS) {
+                error(d, "lateness is 0 to 1d");
+            }
+            alert(d, d.alert());
+            Detector.Flap f = d.flap();
+            for (long v :
+                    new long[] {f.pendingMillis(), f.keepFiringMillis(), f.cooldownMillis()}) {
+                if (v < 0 || v > MAX_FLAP_MILLIS) {
+                    error(d, "for, keep firing and cooldown are 0 to 1d");
+                    break;
+                }
+            }
+        }
+
+        private void alert(Detector d, Detector.Alert a) {
+            if (a instanceof Detector.Alert.Change c) {
+                if (!(c.amount() > 0)) {
+                    error(a, "a change is by more than 0");
+                }
+                if (c.percent()
+                        && c.direction() == Detector.Alert.Direction.BELOW
+                        && c.amount() > 100) {
+                    error(a, "a value cannot drop by more than 100 percent");
+                }
+            } else if (a instanceof Detector.Alert.NoData n) {
+                if (n.forMillis() < d.slideMillis() || n.forMillis() > MAX_WITHIN_MILLIS) {
+                    error(
+                            a,
+                            "no data for a duration from one slide of the window ("
+                                    + Durations.format(d.slideMillis())
+                                    + ") to 31d");
+                }
+            } else if (a instanceof Detector.Alert.Deviation dv) {
+                if (!(dv.k() > 0)) {
+                    error(a, "deviates by more than 0 sigma or mad");
+                }
+                long period = dv.seasonality().periodMillis;
+                if (dv.windows() < 2) {
+                    error(a, "a baseline needs 2 or more earlier windows");
+                } else if (period == 0 && dv.windows() > MAX_BASELINE) {
+                    error(a, "a baseline is at most " + MAX_BASELINE + " windows");
+                }
+                if (period > 0) {
+                    if (period % d.slideMillis() != 0) {
+                        error(
+                                a,
+                                "a "
+                                        + dv.seasonality().word()
+                                        + " season must be a whole number of slides ("
+                                        + Durations.format(d.slideMillis())
+                                        + " does not divide "
+                                        + Durations.format(period)
+                                        + ")");
+                    } else if (period / d.slideMillis() * dv.windows() > MAX_SEASONAL_VALUES) {
+                        error(
+                                a,
+                                "a "
+                                        + dv.seasonality().word()
+                                        + " baseline of "
+                                        + dv.windows()
+                                        + " seasons at one value per "
+                                        + Durations.format(d.slideMillis())
+                                        + " keeps "
+                                        + period / d.slideMillis() * dv.windows()
+                                        + " values per group; at most "
+                                        + MAX_SEASONAL_VALUES
+                                        + " (slide less often or learn over fewer seasons)");
+                    }
+                }
+                if (dv.minHistory() < 1 || dv.minHistory() > dv.windows()) {
+                    error(a, "min history is 1 to the baseline's " + dv.windows() + " windows");
+                }
+            }
+        }
+
+        private EventType typeOf(EventPattern p) {
+            return p.selector().kind() == EventSelector.Kind.TYPE
+                    ? EventType.fromWireName(p.selector().name()).orElse(null)
+                    : null;
         }
 
         private void pattern(EventPattern p) {
@@ -294,9 +452,32 @@ public final class RuleValidator {
                                 + "' is not a Kafka topic name (a-z, A-Z, 0-9, '.', '_', '-')");
             }
             boolean sequence = rule.trigger() instanceof Rule.Sequence;
+            boolean detector = rule.isDetector();
             for (var entry : a.payload().entrySet()) {
                 PayloadValue v = entry.getValue();
-                if (v instanceof PayloadValue.EventField f) {
+                if (detector && v instanceof PayloadValue.EventField f) {
+                    error(
+                            v,
+                            "a detector's actions are about a window, not one event ("
+                                    + f.path()
+                                    + "); use @value, @baseline, @severity, @state, @group,"
+                                    + " @window_start, @window_end, @rule, @version or @time");
+                } else if (detector
+                        && v instanceof PayloadValue.MatchInfo info
+                        && (info.fact() == PayloadValue.Fact.KEY
+                                || info.fact() == PayloadValue.Fact.EVENT_IDS
+                                || info.fact() == PayloadValue.Fact.COUNT)) {
+                    error(
+                            v,
+                            "@"
+                                    + info.fact().word()
+                                    + " belongs to rules; a detector has @value, @group and the"
+                                    + " window");
+                } else if (!detector
+                        && v instanceof PayloadValue.MatchInfo info
+                        && info.fact().ofDetectors()) {
+                    error(v, "@" + info.fact().word() + " belongs to detectors");
+                } else if (v instanceof PayloadValue.EventField f) {
                     if (f.step() != null && !steps.contains(f.step())) {
                         error(
                                 v,

@@ -1,6 +1,7 @@
 package io.causality.stack.rules;
 
 import io.causality.rules.Action;
+import io.causality.rules.Detector;
 import io.causality.rules.Rule;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleStatus;
@@ -136,7 +137,10 @@ public final class RulesCommand {
                                                 ? " (partial matches of v"
                                                         + (c.version() - 1)
                                                         + " are dropped)"
-                                                : "");
+                                                : c.deployed().rule().isDetector()
+                                                        ? " (the baseline is kept if it measures"
+                                                                + " the same, else learnt again)"
+                                                        : "");
                         case RESUME ->
                                 "resumed    v"
                                         + c.version()
@@ -231,6 +235,16 @@ public final class RulesCommand {
                     + s.keyPath()
                     + " within "
                     + Durations.format(s.withinMillis())
+                    + apps;
+        }
+        if (rule.trigger() instanceof Detector d) {
+            return "detector of "
+                    + d.selectors().stream().map(Object::toString).collect(Collectors.joining(", "))
+                    + " per "
+                    + Durations.format(d.windowMillis())
+                    + (d.slideMillis() == d.windowMillis()
+                            ? ""
+                            : " every " + Durations.format(d.slideMillis()))
                     + apps;
         }
         return "on " + ((Rule.Match) rule.trigger()).event().selector() + apps;
