@@ -73,6 +73,26 @@ public final class MetricNames {
     /** Attempt latency in milliseconds (a histogram of the last attempts). */
     public static final String ATTEMPT_LATENCY = "attemptLatencyMs";
 
+    /** Detectors the anomaly job runs now (a gauge). */
+    public static final String DETECTORS_ACTIVE = "detectorsActive";
+
+    /** Detector records refused (invalid, or refused by this version's validator). */
+    public static final String DETECTORS_REFUSED = "detectorsRefused";
+
+    /** A group of a detector started firing; and resolved. */
+    public static final String ANOMALIES_FIRING = "anomaliesFiring";
+
+    public static final String ANOMALIES_RESOLVED = "anomaliesResolved";
+
+    /** Windows closed and judged, one per group and window. */
+    public static final String DETECTOR_WINDOWS = "detectorWindowsClosed";
+
+    /** Events whose window had closed (beyond the detector's lateness): dead letters. */
+    public static final String LATE_DETECTOR_EVENTS = "lateDetectorEvents";
+
+    /** Events of a new group beyond the detector's group limit: counted, not kept. */
+    public static final String DETECTOR_GROUPS_OVER_LIMIT = "detectorGroupsOverLimit";
+
     /** The reaction job's counters, as the demo shows them. */
     public static final List<String> REACTION =
             List.of(

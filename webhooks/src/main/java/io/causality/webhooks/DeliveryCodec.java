@@ -114,12 +114,19 @@ public final class DeliveryCodec {
     }
 
     /**
-     * The webhook body of an action, per Standard Webhooks: {@code type}, {@code timestamp} (when
-     * the match happened) and {@code data} (the rule, the match and the rendered payload).
+     * The webhook body of an action, per Standard Webhooks: {@code type} ({@code rule.matched}, or
+     * what the action's {@code webhook_type} says: {@code anomaly.firing}, {@code
+     * anomaly.resolved}), {@code timestamp} (when the match happened) and {@code data} (the rule,
+     * the match and the rendered payload).
      */
+    /** The body types an action may ask for; anything else is a rule's match. */
+    public static final java.util.Set<String> WEBHOOK_TYPES =
+            java.util.Set.of("rule.matched", "anomaly.firing", "anomaly.resolved");
+
     public static String body(JsonNode action) {
         ObjectNode out = JSON.createObjectNode();
-        out.put("type", "rule.matched");
+        String type = action.path("webhook_type").asText("");
+        out.put("type", WEBHOOK_TYPES.contains(type) ? type : "rule.matched");
         out.put("timestamp", action.path("time").asText(Instant.EPOCH.toString()));
         ObjectNode data = out.putObject("data");
         data.put("rule", action.path("rule").asText());

@@ -79,4 +79,22 @@ class DeliveryCodecTest {
                                                 .getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("round_start");
     }
+
+    @Test
+    void theBodyTypeIsARuleMatchUnlessTheActionIsAnAnomalys() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var action =
+                (com.fasterxml.jackson.databind.node.ObjectNode)
+                        mapper.readTree(
+                                "{\"rule\":\"r\",\"version\":1,\"match_id\":\"m\",\"app_id\":\"a\","
+                                        + "\"time\":\"2026-12-03T10:00:00Z\",\"payload\":{}}");
+        assertThat(mapper.readTree(DeliveryCodec.body(action)).path("type").asText())
+                .isEqualTo("rule.matched");
+        action.put("webhook_type", "anomaly.firing");
+        assertThat(mapper.readTree(DeliveryCodec.body(action)).path("type").asText())
+                .isEqualTo("anomaly.firing");
+        action.put("webhook_type", "account.deleted");
+        assertThat(mapper.readTree(DeliveryCodec.body(action)).path("type").asText())
+                .isEqualTo("rule.matched");
+    }
 }

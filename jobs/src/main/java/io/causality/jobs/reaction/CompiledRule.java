@@ -3,23 +3,18 @@ package io.causality.jobs.reaction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.jobs.common.CompiledPattern;
+import io.causality.jobs.common.StableIds;
 import io.causality.rules.Action;
-import io.causality.rules.EventPattern;
-import io.causality.rules.EventSelector;
 import io.causality.rules.Rule;
 import io.causality.rules.eval.CompiledCondition;
 import io.causality.rules.eval.EventPath;
 import io.causality.rules.eval.Payloads;
 import io.causality.rules.json.DeployedRule;
-import io.causality.rules.validate.Diagnostic;
 import io.causality.rules.validate.RuleValidator;
 import io.causality.schemas.EventFields;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -42,24 +37,9 @@ final class CompiledRule {
     final EventPath keyPath;
 
     /** The steps of a sequence in order, then the absence if it has one; empty otherwise. */
-    final List<Step> steps;
+    final List<CompiledPattern> steps;
 
     private final List<Payloads> payloads = new ArrayList<>();
-
-    /** Whether an event fits a step of a sequence: its kind, then its condition. */
-    record Step(EventSelector selector, CompiledCondition where) {
-        static Step of(EventPattern p) {
-            return new Step(
-                    p.selector(),
-                    p.where() == null
-                            ? CompiledCondition.always()
-                            : CompiledCondition.compile(p.where()));
-        }
-
-        boolean test(JsonNode event) {
-            return selects(selector, event) && where.test(event);
-        }
-    }
 
     private CompiledRule(DeployedRule deployed) {
         this.deployed = deployed;
@@ -81,10 +61,10 @@ final class CompiledRule {
             Rule.Sequence s = (Rule.Sequence) rule.trigger();
             this.condition = null;
             this.keyPath = new EventPath(s.keyPath());
-            List<Step> compiled = new ArrayList<>();
-            s.steps().forEach(step -> compiled.add(Step.of(step.event())));
+            List<CompiledPattern> compiled = new ArrayList<>();
+            s.steps().forEach(step -> compiled.add(CompiledPattern.of(step.event())));
             if (s.absent() != null) {
-                compiled.add(Step.of(s.absent()));
+                compiled.add(CompiledPattern.of(s.absent()));
             }
             this.steps = List.copyOf(compiled);
         }
@@ -97,13 +77,7 @@ final class CompiledRule {
      * @throws IllegalArgumentException with every validation error, for a rule that must not run
      */
     static CompiledRule of(DeployedRule deployed) {
-        List<String> errors =
-                VALIDATOR
-                        .validate(deployed.rule(), new io.causality.rules.parse.SourceMap("topic"))
-                        .stream()
-                        .filter(Diagnostic::isError)
-                        .map(Diagnostic::message)
-                        .toList();
+        List<String> errors = VALIDATOR.errors(deployed.rule());
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -132,19 +106,8 @@ final class CompiledRule {
     }
 
     /** The step of a sequence by its index; {@code steps().size()} is the absence. */
-    Step step(int i) {
+    CompiledPattern step(int i) {
         return steps.get(i);
-    }
-
-    static boolean selects(EventSelector selector, JsonNode event) {
-        String type = event.path(EventFields.TYPE).asText();
-        return switch (selector.kind()) {
-            case ANY -> true;
-            case TYPE -> selector.name().equals(type);
-            case CUSTOM ->
-                    "custom".equals(type)
-                            && selector.name().equals(event.path(EventFields.NAME).asText());
-        };
     }
 
     /**
@@ -169,7 +132,7 @@ final class CompiledRule {
         m.appId = appId;
         m.eventIds = ids.toArray(String[]::new);
         m.time = time;
-        m.matchId = stableId(name() + "\n" + version() + "\n" + String.join(",", ids));
+        m.matchId = StableIds.of(name() + "\n" + version() + "\n" + String.join(",", ids));
         Payloads.Match facts =
                 new Payloads.Match(
                         name(), version(), key, time, ids, byStep, events.get(events.size() - 1));
@@ -177,7 +140,7 @@ final class CompiledRule {
         for (int i = 0; i < m.actions.length; i++) {
             Action a = rule.actions().get(i);
             ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.put("action_id", stableId(m.matchId + "\n" + i));
+            out.put("action_id", StableIds.of(m.matchId + "\n" + i));
             out.put("match_id", m.matchId);
             out.put("kind", a.kind() == Action.Kind.WEBHOOK ? "webhook" : "emit");
             out.put("target", a.target());
@@ -193,17 +156,5 @@ final class CompiledRule {
             m.actions[i] = out.toString();
         }
         return m;
-    }
-
-    /** 128 bits of SHA-256, hex: the same inputs give the same id after a replay. */
-    static String stableId(String of) {
-        try {
-            byte[] d =
-                    MessageDigest.getInstance("SHA-256")
-                            .digest(of.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -65,9 +65,9 @@ final class SequencePattern {
         /** The first failure of a condition since the matcher last asked, on this thread. */
         private static final ThreadLocal<Throwable> FAILURE = new ThreadLocal<>();
 
-        private final transient CompiledRule.Step step;
+        private final transient io.causality.jobs.common.CompiledPattern step;
 
-        StepCondition(CompiledRule.Step step) {
+        StepCondition(io.causality.jobs.common.CompiledPattern step) {
             this.step = step;
         }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.jobs.common.DeadLetter;
-import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.EventRecord;
+import io.causality.jobs.common.Harness;
 import io.causality.jobs.common.RawRecord;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleStatus;
@@ -51,10 +51,7 @@ class RuleEvaluatorTest {
     }
 
     private static RuleUpdate deploy(String text, int version) throws Exception {
-        var rule = Parser.parse("t", text).rules().get(0);
-        var json = new DeployedRule(rule, version, DEPLOYED, "t:1").toJson().toString();
-        return new RuleUpdate(
-                rule.name(), json.getBytes(StandardCharsets.UTF_8), "causality.rules", 0, version);
+        return Harness.deployed(text, version, DEPLOYED);
     }
 
     private void rule(RuleUpdate u) throws Exception {
@@ -99,13 +96,7 @@ class RuleEvaluatorTest {
     }
 
     private List<DeadLetter> deadLetters() {
-        var q = harness.getSideOutput(DeadLetters.TAG);
-        List<DeadLetter> out = new ArrayList<>();
-        if (q != null) {
-            q.forEach(r -> out.add(r.getValue()));
-            q.clear();
-        }
-        return out;
+        return Harness.deadLetters(harness);
     }
 
     private static final String BIG =

@@ -3,10 +3,7 @@ package io.causality.jobs.reaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.causality.rules.json.DeployedRule;
-import io.causality.rules.parse.Parser;
 import io.causality.schemas.EventJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -57,16 +54,8 @@ class SequenceMatcherTest {
     }
 
     private void deploy(String text, int version) throws Exception {
-        var rule = Parser.parse("t", text).rules().get(0);
-        var json = new DeployedRule(rule, version, T0, "t:1").toJson().toString();
         harness.processBroadcastElement(
-                new StreamRecord<>(
-                        new RuleUpdate(
-                                rule.name(),
-                                json.getBytes(StandardCharsets.UTF_8),
-                                "causality.rules",
-                                0,
-                                version)));
+                new StreamRecord<>(io.causality.jobs.common.Harness.deployed(text, version, T0)));
     }
 
     private void delete(String name) throws Exception {
@@ -131,13 +120,7 @@ class SequenceMatcherTest {
 
     /** Keyed state entries of every key (the shared buffer's included). */
     private int stateEntries() {
-        var operator =
-                (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>)
-                        harness.getOperator();
-        var backend =
-                (org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>)
-                        operator.getKeyedStateBackend();
-        return backend.numKeyValueStateEntries();
+        return io.causality.jobs.common.Harness.keyedStateEntries(harness);
     }
 
     private void watermark(Duration at) throws Exception {
@@ -415,12 +398,6 @@ class SequenceMatcherTest {
     }
 
     private List<io.causality.jobs.common.DeadLetter> deadLetters() {
-        var q = harness.getSideOutput(io.causality.jobs.common.DeadLetters.TAG);
-        List<io.causality.jobs.common.DeadLetter> out = new java.util.ArrayList<>();
-        if (q != null) {
-            q.forEach(r -> out.add(r.getValue()));
-            q.clear();
-        }
-        return out;
+        return io.causality.jobs.common.Harness.deadLetters(harness);
     }
 }

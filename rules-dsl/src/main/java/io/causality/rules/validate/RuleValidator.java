@@ -88,6 +88,17 @@ public final class RuleValidator {
         return out;
     }
 
+    /**
+     * The errors of one rule that did not come from a file (the jobs check every record of the
+     * rules topic again); empty when it may run.
+     */
+    public List<String> errors(Rule rule) {
+        return validate(rule, new SourceMap("topic")).stream()
+                .filter(Diagnostic::isError)
+                .map(Diagnostic::message)
+                .toList();
+    }
+
     /** Every problem in one rule; positions from its source, if it was parsed. */
     public List<Diagnostic> validate(Rule rule, SourceMap source) {
         return new Check(rule, source).run();
