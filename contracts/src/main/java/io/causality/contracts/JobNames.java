@@ -5,6 +5,7 @@ public final class JobNames {
     public static final String WAREHOUSE = "causality-warehouse";
     public static final String REACTION = "causality-reaction";
     public static final String DELIVERY = "causality-delivery";
+    public static final String ANOMALY = "causality-anomaly";
 
     private JobNames() {}
 }

@@ -13,6 +13,8 @@ public final class OptionKeys {
     public static final String KAFKA_RULE_STATUS_TOPIC = "kafka.rule-status-topic";
     public static final String KAFKA_MATCHES_TOPIC = "kafka.matches-topic";
     public static final String KAFKA_ACTIONS_TOPIC = "kafka.actions-topic";
+    public static final String KAFKA_ANOMALIES_TOPIC = "kafka.anomalies-topic";
+    public static final String ANOMALY_GROUP_EXPIRY = "anomaly.group-expiry";
     public static final String KAFKA_TRANSACTIONAL_ID_PREFIX = "kafka.transactional-id-prefix";
 
     public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";

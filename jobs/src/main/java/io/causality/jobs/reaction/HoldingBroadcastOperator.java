@@ -1,5 +1,6 @@
 package io.causality.jobs.reaction;
 
+import io.causality.jobs.common.RuleUpdate;
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;

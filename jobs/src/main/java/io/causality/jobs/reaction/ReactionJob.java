@@ -7,7 +7,12 @@ import io.causality.jobs.common.EventReader;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
+import io.causality.jobs.common.KafkaSettings;
+import io.causality.jobs.common.QuietTimeWatermarks;
 import io.causality.jobs.common.RawRecord;
+import io.causality.jobs.common.RuleUpdate;
+import io.causality.jobs.common.RuleUpdateDeserializer;
+import io.causality.jobs.common.RulesTime;
 import io.causality.jobs.common.UniqueEvents;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -152,10 +157,15 @@ public final class ReactionJob {
 
     /** The rules topic, always from its start: the broadcast state is rebuilt from it. */
     public static KafkaSource<RuleUpdate> ruleSource(ReactionSettings settings) {
+        return ruleSource(settings.kafka(), settings.rulesTopic());
+    }
+
+    /** The rules topic for any job that runs what is deployed there (rules, detectors). */
+    public static KafkaSource<RuleUpdate> ruleSource(KafkaSettings kafka, String rulesTopic) {
         return KafkaSource.<RuleUpdate>builder()
-                .setBootstrapServers(settings.kafka().bootstrapServers())
-                .setTopics(settings.rulesTopic())
-                .setGroupId(settings.kafka().groupId() + "-rules")
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(rulesTopic)
+                .setGroupId(kafka.groupId() + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RuleUpdateDeserializer())
                 // A deploy is one transaction: apply it whole or not yet.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.causality.contracts.MetricNames;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.EventTime;
+import io.causality.jobs.common.RuleUpdate;
 import io.causality.rules.Rule;
 import io.causality.schemas.EventFields;
 import io.causality.schemas.EventJson;

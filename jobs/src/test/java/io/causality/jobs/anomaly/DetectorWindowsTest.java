@@ -7,7 +7,7 @@ import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.Harness;
 import io.causality.jobs.common.RawRecord;
-import io.causality.jobs.reaction.RuleUpdate;
+import io.causality.jobs.common.RuleUpdate;
 import io.causality.schemas.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

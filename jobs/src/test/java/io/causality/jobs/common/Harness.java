@@ -1,6 +1,5 @@
 package io.causality.jobs.common;
 
-import io.causality.jobs.reaction.RuleUpdate;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.parse.Parser;
 import java.nio.charset.StandardCharsets;

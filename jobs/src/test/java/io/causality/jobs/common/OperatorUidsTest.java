@@ -82,6 +82,29 @@ class OperatorUidsTest {
     }
 
     @Test
+    void theAnomalyJobKeepsItsUids() {
+        StreamExecutionEnvironment env = env();
+        io.causality.jobs.anomaly.AnomalyJob.production(
+                        io.causality.jobs.anomaly.AnomalySettings.from(new Configuration()))
+                .build(env);
+        assertThat(uids(env).keySet())
+                .containsExactlyElementsOf(
+                        List.of(
+                                "Sink Committer: actions-sink",
+                                "Sink Committer: anomalies-sink",
+                                "Sink Committer: dead-letter-sink",
+                                "actions-sink",
+                                "anomalies-sink",
+                                "dead-letter-sink",
+                                "dedup",
+                                "detect-anomalies",
+                                "events-source",
+                                "read-events",
+                                "rules-source",
+                                "split-actions"));
+    }
+
+    @Test
     void theDeliveryJobKeepsItsUids() {
         StreamExecutionEnvironment env = env();
         Configuration config = new Configuration();

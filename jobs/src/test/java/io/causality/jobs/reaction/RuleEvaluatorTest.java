@@ -7,6 +7,7 @@ import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.Harness;
 import io.causality.jobs.common.RawRecord;
+import io.causality.jobs.common.RuleUpdate;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.json.RuleStatus;
 import io.causality.rules.parse.Parser;

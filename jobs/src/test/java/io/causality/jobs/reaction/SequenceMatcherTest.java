@@ -3,6 +3,7 @@ package io.causality.jobs.reaction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.causality.jobs.common.RuleUpdate;
 import io.causality.schemas.EventJson;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.causality.jobs.reaction;
+package io.causality.jobs.common;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -21,7 +21,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * source's own output, which never sees records (Kafka emits through one output per partition),
  * must not run ahead of partitions still reading a backlog.
  */
-final class QuietTimeWatermarks<T> implements WatermarkGenerator<T> {
+public final class QuietTimeWatermarks<T> implements WatermarkGenerator<T> {
     private final long bound;
     private final long quietAfter;
     private final LongSupplier wallClock;
@@ -38,7 +38,7 @@ final class QuietTimeWatermarks<T> implements WatermarkGenerator<T> {
         this.lastEventAt = wallClock.getAsLong();
     }
 
-    static <T> WatermarkStrategy<T> strategy(Duration bound, Duration quietAfter) {
+    public static <T> WatermarkStrategy<T> strategy(Duration bound, Duration quietAfter) {
         return WatermarkStrategy.forGenerator(
                 context -> new QuietTimeWatermarks<>(bound, quietAfter, System::currentTimeMillis));
     }

@@ -1,4 +1,4 @@
-package io.causality.jobs.reaction;
+package io.causality.jobs.common;
 
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -11,10 +11,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * operator's time would follow the rules input alone, jump to the end of time and stay there, and
  * every later event would be too late for sequences.
  */
-final class RulesTime {
+public final class RulesTime {
     private RulesTime() {}
 
-    static WatermarkStrategy<RuleUpdate> strategy() {
+    public static WatermarkStrategy<RuleUpdate> strategy() {
         return WatermarkStrategy.forGenerator(context -> new Idle());
     }
 

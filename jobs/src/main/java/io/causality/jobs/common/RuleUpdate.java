@@ -1,4 +1,4 @@
-package io.causality.jobs.reaction;
+package io.causality.jobs.common;
 
 /**
  * A record of the rules topic: a rule's name and its deployed JSON, or null for a deletion, and

@@ -1,4 +1,4 @@
-package io.causality.jobs.reaction;
+package io.causality.jobs.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.causality.jobs.reaction;
+package io.causality.jobs.common;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
