@@ -3,14 +3,12 @@ package io.causality.jobs.anomaly;
 import io.causality.contracts.JobNames;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.DeadLetters;
-import io.causality.jobs.common.EventReader;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.JobStreams;
 import io.causality.jobs.common.KafkaEndpoints;
-import io.causality.jobs.common.QuietTimeWatermarks;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.RuleUpdate;
-import io.causality.jobs.common.RulesTime;
 import io.causality.jobs.common.UniqueEvents;
 import io.causality.jobs.reaction.ReactionJob;
 import java.nio.charset.StandardCharsets;
@@ -108,20 +106,14 @@ public final class AnomalyJob {
     }
 
     public void build(StreamExecutionEnvironment env) {
-        DataStream<RuleUpdate> detectors =
-                env.fromSource(rules, RulesTime.strategy(), "rules")
-                        .uid("rules-source")
-                        .name("rules");
+        DataStream<RuleUpdate> detectors = JobStreams.rules(env, rules);
         SingleOutputStreamOperator<EventRecord> read =
-                env.fromSource(
-                                events,
-                                QuietTimeWatermarks.<RawRecord>strategy(
-                                        settings.outOfOrderness(), settings.idleness()),
-                                "events")
-                        .uid("events-source")
-                        .process(new EventReader(DetectorWindows.JOB))
-                        .uid(EventReader.UID)
-                        .name("read events");
+                JobStreams.events(
+                        env,
+                        events,
+                        settings.outOfOrderness(),
+                        settings.idleness(),
+                        DetectorWindows.JOB);
         SingleOutputStreamOperator<AnomalyRecord> changes =
                 UniqueEvents.of(read, EventRecord.class, settings.dedupTtl())
                         .keyBy(e -> e.app, Types.STRING)

@@ -3,16 +3,14 @@ package io.causality.jobs.reaction;
 import io.causality.contracts.JobNames;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.DeadLetters;
-import io.causality.jobs.common.EventReader;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.JobEnvironment;
+import io.causality.jobs.common.JobStreams;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.KafkaSettings;
-import io.causality.jobs.common.QuietTimeWatermarks;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.RuleUpdate;
 import io.causality.jobs.common.RuleUpdateDeserializer;
-import io.causality.jobs.common.RulesTime;
 import io.causality.jobs.common.UniqueEvents;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -83,25 +81,19 @@ public final class ReactionJob {
 
     /** Adds the pipeline to the environment. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<RuleUpdate> ruleRecords =
-                env.fromSource(rules, RulesTime.strategy(), "rules")
-                        .uid("rules-source")
-                        .name("rules");
+        DataStream<RuleUpdate> ruleRecords = JobStreams.rules(env, rules);
         BroadcastStream<RuleUpdate> ruleStream =
                 ruleRecords.broadcast(RuleEvaluator.RULES, RuleEvaluator.RULES_READ);
         // Event time for sequences comes from the Kafka record times (when the ingest stored the
         // event), and from the wall clock on a quiet partition; an event whose own timestamp is
         // older than the watermark is late for them.
         SingleOutputStreamOperator<EventRecord> read =
-                env.fromSource(
-                                events,
-                                QuietTimeWatermarks.<RawRecord>strategy(
-                                        settings.outOfOrderness(), settings.idleness()),
-                                "events")
-                        .uid("events-source")
-                        .process(new EventReader(RuleRuntime.JOB))
-                        .uid(EventReader.UID)
-                        .name("read events");
+                JobStreams.events(
+                        env,
+                        events,
+                        settings.outOfOrderness(),
+                        settings.idleness(),
+                        RuleRuntime.JOB);
         // A client's retry or a replay must count once, in sequences ("5 times") above all.
         RuleEvaluator evaluator =
                 new RuleEvaluator(
