@@ -62,6 +62,9 @@ public final class LocalStack {
 
     static final String DELIVERY_JOB = JobNames.DELIVERY;
 
+    /** The Flink job that runs the deployed detectors. */
+    static final String ANOMALY_JOB = JobNames.ANOMALY;
+
     /**
      * Locally the lake should show up within seconds: checkpoints every 5 s and small files
      * compacted every 3 checkpoints (production defaults: 30 s and 10).
@@ -149,6 +152,15 @@ public final class LocalStack {
                                 kafka.bootstrapServers(),
                                 "--" + OptionKeys.CHECKPOINT_INTERVAL,
                                 config.reactionCheckpoint().toMillis() + "ms")),
+                new StackJob(
+                        ANOMALY_JOB,
+                        "anomaly",
+                        "io.causality.jobs.anomaly.AnomalyJob",
+                        List.of(
+                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
+                                kafka.bootstrapServers(),
+                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
+                                CHECKPOINT_SECONDS + "s")),
                 new StackJob(
                         DELIVERY_JOB,
                         "delivery",
