@@ -3,6 +3,7 @@ package io.causality.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causality.rules.Detector;
 import io.causality.rules.Rule;
 import io.causality.rules.eval.EventPath;
 import io.causality.rules.parse.Parser;
@@ -33,8 +34,11 @@ class DemoStoriesTest {
         }
         EventValidator validator = new EventValidator();
         List<DemoStories.Story> stories = DemoStories.of("demo-shop", 42, NOW);
-        assertThat(stories).hasSize(2);
+        assertThat(stories).hasSize(3);
         for (DemoStories.Story story : stories) {
+            if (story.detector()) {
+                continue;
+            }
             Rule rule = examples.get(story.rule());
             assertThat(rule).as(story.rule()).isNotNull();
             assertThat(rule.trigger()).isInstanceOf(Rule.Sequence.class);
@@ -50,6 +54,18 @@ class DemoStoriesTest {
                 assertThat(e.get("sent_at").asText()).isEqualTo(NOW.toString());
                 previous = at;
             }
+        }
+        // The errors story: more errors in one instant than its detector's bound.
+        DemoStories.Story burst =
+                stories.stream().filter(DemoStories.Story::detector).findFirst().orElseThrow();
+        Rule detector = examples.get(burst.rule());
+        assertThat(detector.trigger()).isInstanceOf(Detector.class);
+        var alert = (Detector.Alert.Threshold) ((Detector) detector.trigger()).alert();
+        assertThat((double) burst.events().size()).isGreaterThan(alert.bound());
+        for (ObjectNode e : burst.events()) {
+            assertThat(validator.validate(e)).as("%s", e).isEmpty();
+            assertThat(e.get("type").asText()).isEqualTo("error");
+            assertThat(e.get("timestamp").asText()).isEqualTo(NOW.toString());
         }
         assertThat(DemoStories.of("demo-shop", 42, NOW).get(0).events().get(0))
                 .as("the same seed at the same time tells the same stories")

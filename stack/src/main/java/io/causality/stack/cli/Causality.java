@@ -124,9 +124,18 @@ public final class Causality {
                             .rules()
                             .keySet();
             java.util.Set<String> out = new java.util.TreeSet<>();
-            r.stories().forEach(s -> out.add(s.rule()));
+            r.stories().stream().filter(s -> !s.detector()).forEach(s -> out.add(s.rule()));
             out.retainAll(deployed);
             return out;
+        }
+
+        /** Whether the detector the errors story sets off is deployed (the examples deploy it). */
+        private static boolean storyDetectorDeployed(LocalStack stack) {
+            return new io.causality.rules.topic.RuleTopic(
+                            stack.kafka().bootstrapServers(), Topics.RULES)
+                    .read(java.time.Duration.ofSeconds(30))
+                    .rules()
+                    .containsKey(io.causality.stack.demo.DemoStories.ERRORS_DETECTOR);
         }
 
         private long seedToUse() {
@@ -160,6 +169,10 @@ public final class Causality {
                                 "causality-reaction",
                                 System.out);
                 var mark = rules ? report.mark() : null;
+                var anomalies =
+                        new io.causality.stack.demo.AnomalyReport(
+                                admin, stack.kafka().bootstrapServers(), System.out);
+                var anomalyMark = rules ? anomalies.mark() : null;
                 if (rules) {
                     System.out.println("deploying the example rules (rules/examples):");
                     new io.causality.stack.rules.RulesCommand(System.out, System.err)
@@ -189,6 +202,13 @@ public final class Causality {
                                         mark,
                                         storyRules(r, stack),
                                         java.time.Duration.ofSeconds(180));
+                boolean anomaliesOk =
+                        !rules
+                                || !storyDetectorDeployed(stack)
+                                || anomalies.print(
+                                        anomalyMark,
+                                        io.causality.stack.demo.DemoStories.ERRORS_DETECTOR,
+                                        java.time.Duration.ofSeconds(180));
                 boolean deliveriesOk =
                         !rules
                                 || deliveries.print(
@@ -196,7 +216,13 @@ public final class Causality {
                 if (rules) {
                     printReactionCounters(stack);
                 }
-                return r.kafkaGained() == r.accepted() && lakeOk && rulesOk && deliveriesOk ? 0 : 1;
+                return r.kafkaGained() == r.accepted()
+                                && lakeOk
+                                && rulesOk
+                                && anomaliesOk
+                                && deliveriesOk
+                        ? 0
+                        : 1;
             }
         }
     }

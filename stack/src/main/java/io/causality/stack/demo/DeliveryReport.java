@@ -139,13 +139,9 @@ public final class DeliveryReport {
                         + " distinct webhook-ids verified, "
                         + receiver.refused()
                         + " requests refused");
-        for (String[] e : ENDPOINTS) {
-            String example = receiver.lastBody(e[0], e[1]);
-            if (example != null) {
-                out.println("  e.g. " + e[0] + "/" + e[1] + " received " + example);
-                break;
-            }
-        }
+        // One example of each kind the receiver verified: a rule's match, an anomaly firing, ...
+        receiver.lastByType()
+                .forEach((type, example) -> out.println("  e.g. " + type + ": " + example));
         long delivered = finalStatus.values().stream().filter("delivered"::equals).count();
         return delivered == endpointOf.size() && verified >= delivered && receiver.refused() == 0;
     }

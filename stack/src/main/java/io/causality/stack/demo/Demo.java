@@ -48,7 +48,9 @@ public final class Demo {
         List<DemoStories.Story> stories = DemoStories.of(storyApp(), seed, now);
         List<DemoTraffic.DemoEvent> traffic = new ArrayList<>();
         for (DemoStories.Story story : stories) {
-            out.printf("story for the sequence rule %s: %s%n", story.rule(), story.telling());
+            out.printf(
+                    "story for the %s %s: %s%n",
+                    story.detector() ? "detector" : "sequence rule", story.rule(), story.telling());
             story.events()
                     .forEach(
                             e ->

@@ -29,6 +29,7 @@ public final class DemoReceiver implements AutoCloseable {
     private final Map<String, Set<String>> verifiedIds = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final Map<String, String> lastBody = new ConcurrentHashMap<>();
+    private final Map<String, String> lastByType = new ConcurrentHashMap<>();
 
     public DemoReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -64,7 +65,9 @@ public final class DemoReceiver implements AutoCloseable {
                         verifiedIds
                                 .computeIfAbsent(path, p -> ConcurrentHashMap.newKeySet())
                                 .add(id);
-                        lastBody.put(path, new String(body, StandardCharsets.UTF_8));
+                        String text = new String(body, StandardCharsets.UTF_8);
+                        lastBody.put(path, text);
+                        lastByType.put(typeOf(body), path + " received " + text);
                     } else {
                         refused.incrementAndGet();
                     }
@@ -94,6 +97,22 @@ public final class DemoReceiver implements AutoCloseable {
 
     public long refused() {
         return refused.get();
+    }
+
+    /**
+     * The last verified webhook of each body type ({@code rule.matched}, {@code anomaly.firing},
+     * ...).
+     */
+    public Map<String, String> lastByType() {
+        return new java.util.TreeMap<>(lastByType);
+    }
+
+    private static String typeOf(byte[] body) {
+        try {
+            return io.causality.schemas.EventJson.mapper().readTree(body).path("type").asText("?");
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** The last verified body of a path, to show one. */

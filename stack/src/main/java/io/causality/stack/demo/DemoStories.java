@@ -8,14 +8,27 @@ import java.util.List;
 
 /**
  * Short stories the demo tells as they happen, each completing one of the example sequence rules in
- * {@code rules/examples}. The bulk of the demo traffic is random: five failed logins from one
- * device within a minute hardly ever happen in it, and a signup followed by a purchase of the same
- * user only sometimes, so without the stories a run could show no sequence match at all. A story's
- * events carry their own times, a second apart and ending when they are sent.
+ * {@code rules/examples}, or setting off one of its detectors. The bulk of the demo traffic is
+ * random: five failed logins from one device within a minute hardly ever happen in it, and a signup
+ * followed by a purchase of the same user only sometimes, so without the stories a run could show
+ * no sequence match at all. A story's events carry their own times, a second apart and ending when
+ * they are sent.
  */
 public final class DemoStories {
-    /** A story: the sequence rule it completes, what happens, and its events in order. */
-    public record Story(String rule, String telling, List<ObjectNode> events) {}
+    /**
+     * A story: the sequence rule it completes (or the detector it sets off), what happens, and its
+     * events in order.
+     */
+    public record Story(String rule, String telling, List<ObjectNode> events, boolean detector) {
+        public Story(String rule, String telling, List<ObjectNode> events) {
+            this(rule, telling, events, false);
+        }
+    }
+
+    /** The example detector the errors story sets off, and how many errors it sends at once. */
+    public static final String ERRORS_DETECTOR = "shop-errors-spike";
+
+    static final int ERROR_BURST = 30;
 
     private DemoStories() {}
 
@@ -44,7 +57,17 @@ public final class DemoStories {
             e.put("anonymous_id", user + "-device");
             conversion.add(e);
         }
+        // A burst of errors in one instant: one window of the detector holds them all, and the
+        // next, with the random traffic's few, resolves it.
+        List<ObjectNode> errors = new ArrayList<>();
+        for (int i = 0; i < ERROR_BURST; i++) {
+            ObjectNode e = traffic.nativeEvent(app, EventType.ERROR);
+            e.put("timestamp", now.toString());
+            e.put("sent_at", now.toString());
+            errors.add(e);
+        }
         return List.of(
+                new Story(ERRORS_DETECTOR, ERROR_BURST + " errors at once in " + app, errors, true),
                 new Story(
                         "brute-force-login",
                         "5 failed logins from device " + device,
