@@ -214,6 +214,12 @@ class DetectorLanguageTest {
                 "measure count of any window 7m alert when deviates by 3 sigma over 3 windows seasonal daily | a daily season must be a whole number of slides",
                 "measure count of any window 1m alert when deviates by 3 sigma over 10 windows min history 11 | min history is 1 to the baseline's 10 windows",
                 "measure count of any window 1m alert when above 1 for 2d | for, keep firing and cooldown are 0 to 1d",
+                "measure count of any window 1s every 500ms alert when above 1 | 'every' is at least 1s",
+                "measure count of any window 10m every 1s lateness 1d alert when above 1 | a window is at most 100 slides long",
+                "measure count of any window 1m every 1s lateness 1h alert when above 1 | keep 3660 slides open per group; at most 1000",
+                "measure sum of $.properties.products[*].price on purchase_complete window 1m alert when above 1 | may find several values",
+                "measure count of any group by $..id window 1m alert when above 1 | may find several values",
+                "measure count of any group by $.user_id limit 100000 window 1h alert when deviates by 3 sigma over 1000 windows | more than 10000000 values per app",
             })
     void detectorsThatCannotWorkAreRefused(String body, String expected) throws Exception {
         assertThat(problems("detector \"x\" " + body + " then emit \"t\" end"))

@@ -64,8 +64,14 @@ public final class DetectorWindows
                     Types.STRING,
                     org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo
                             .BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    private static final MapStateDescriptor<String, Integer> GROUPS =
-            new MapStateDescriptor<>("groups", Types.STRING, Types.INT);
+
+    /** Detector → {groups kept, end of the last window closed}. */
+    private static final MapStateDescriptor<String, long[]> GROUPS =
+            new MapStateDescriptor<>(
+                    "groups",
+                    Types.STRING,
+                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo
+                            .LONG_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private static final char SEP = '\u0000';
 
@@ -74,7 +80,7 @@ public final class DetectorWindows
 
     private transient MapState<String, byte[]> slides;
     private transient MapState<String, byte[]> memory;
-    private transient MapState<String, Integer> groups;
+    private transient MapState<String, long[]> groups;
 
     /** The compiled detectors, rebuilt from the broadcast state after a restore. */
     private transient Map<String, CompiledDetector> compiled;
@@ -85,6 +91,7 @@ public final class DetectorWindows
     private transient Counter resolved;
     private transient Counter windowsClosed;
     private transient Counter late;
+
     private transient Counter overLimit;
     private transient Counter errors;
     private transient Counter refused;
@@ -105,6 +112,7 @@ public final class DetectorWindows
         resolved = metrics.counter(MetricNames.ANOMALIES_RESOLVED);
         windowsClosed = metrics.counter(MetricNames.DETECTOR_WINDOWS);
         late = metrics.counter(MetricNames.LATE_DETECTOR_EVENTS);
+
         overLimit = metrics.counter(MetricNames.DETECTOR_GROUPS_OVER_LIMIT);
         errors = metrics.counter(MetricNames.EVALUATION_ERRORS);
         refused = metrics.counter(MetricNames.DETECTORS_REFUSED);
@@ -119,6 +127,8 @@ public final class DetectorWindows
         BroadcastState<String, String> state = ctx.getBroadcastState(DETECTORS);
         load(state);
         CompiledDetector before = compiled.get(update.name);
+        // Also a stored version this release refused after a restore: its state must go too.
+        boolean had = state.contains(update.name);
         CompiledDetector next = null;
         if (update.value != null) {
             try {
@@ -152,16 +162,26 @@ public final class DetectorWindows
             // Deleted, or now a rule: this job forgets it.
             state.remove(update.name);
             compiled.remove(update.name);
-            if (before != null) {
-                clear(ctx, update.name);
+            if (had) {
+                clear(ctx, update.name, before, out, "deleted");
                 LOG.info("detector {} deleted; its state is cleared", update.name);
             }
             return;
         }
         state.put(update.name, new String(update.value, StandardCharsets.UTF_8));
         compiled.put(next.name(), next);
-        if (before != null && !before.detector.measuresTheSameAs(next.detector)) {
-            clear(ctx, update.name);
+        boolean same =
+                before != null
+                        && before.detector.measuresTheSameAs(next.detector)
+                        && before.detector.latenessMillis() == next.detector.latenessMillis()
+                        && before.rule.apps().equals(next.rule.apps());
+        if (had && !same) {
+            clear(
+                    ctx,
+                    update.name,
+                    before,
+                    out,
+                    "changed: v" + next.version + " measures something else");
             LOG.info(
                     "detector {} v{} measures something else than v{}: its windows and baselines"
                             + " start again",
@@ -173,12 +193,66 @@ public final class DetectorWindows
         }
     }
 
-    /** Removes a detector's groups from every app's state. */
-    private void clear(Context ctx, String detector) throws Exception {
+    /**
+     * Removes a detector's groups from every app's state; a firing group is resolved first, so that
+     * receivers can close what they opened.
+     */
+    private void clear(
+            Context ctx,
+            String detector,
+            CompiledDetector before,
+            Collector<AnomalyRecord> out,
+            String reason)
+            throws Exception {
         String prefix = detector + SEP;
         ctx.applyToKeyedState(SLIDES, (key, s) -> removePrefixed(s, prefix));
-        ctx.applyToKeyedState(MEMORY, (key, s) -> removePrefixed(s, prefix));
+        ctx.applyToKeyedState(
+                MEMORY,
+                (app, s) -> {
+                    if (before != null) {
+                        for (Map.Entry<String, byte[]> en : s.entries()) {
+                            if (en.getKey().startsWith(prefix)) {
+                                resolveCleared(
+                                        before,
+                                        app,
+                                        en.getKey().substring(prefix.length()),
+                                        en.getValue(),
+                                        reason,
+                                        out);
+                            }
+                        }
+                    }
+                    removePrefixed(s, prefix);
+                });
         ctx.applyToKeyedState(GROUPS, (key, s) -> s.remove(detector));
+    }
+
+    private void resolveCleared(
+            CompiledDetector d,
+            String app,
+            String group,
+            byte[] stored,
+            String reason,
+            Collector<AnomalyRecord> out) {
+        try {
+            GroupMemory m = GroupMemory.decode(stored);
+            if (m.flap.state == FlapState.State.FIRING) {
+                out.collect(
+                        d.record(
+                                app,
+                                group,
+                                m.flap.lastActive,
+                                Double.NaN,
+                                AlertCheck.Verdict.UNKNOWN,
+                                FlapState.State.FIRING,
+                                FlapState.State.RESOLVED,
+                                m.flap.firedAt,
+                                reason));
+                resolved.inc();
+            }
+        } catch (RuntimeException e) {
+            errors.inc(); // unreadable: it goes with the rest
+        }
     }
 
     private static <V> void removePrefixed(MapState<String, V> s, String prefix) throws Exception {
@@ -243,7 +317,8 @@ public final class DetectorWindows
                 Detector det = d.detector;
                 long slideStart = Math.floorDiv(e.time, det.slideMillis()) * det.slideMillis();
                 long firstClose = slideStart + det.slideMillis() + det.latenessMillis();
-                if (firstClose <= watermark) {
+                if (firstClose <= watermark
+                        || (watermark == Long.MIN_VALUE && closedBefore(d, slideStart))) {
                     late.inc();
                     deadLetters.send(
                             ctx::output,
@@ -268,14 +343,18 @@ public final class DetectorWindows
                 String key = d.name() + SEP + group;
                 byte[] stored = slides.get(key);
                 if (stored == null && !memory.contains(key)) {
-                    Integer n = groups.get(d.name());
-                    int count = n == null ? 0 : n;
+                    long[] meta = groups.get(d.name());
+                    long count = meta == null ? 0 : meta[0];
                     if (count >= det.maxGroups()) {
                         overLimit.inc();
                         continue;
                     }
-                    groups.put(d.name(), count + 1);
-                    memory.put(key, newMemory(det).encode());
+                    groups.put(
+                            d.name(),
+                            new long[] {count + 1, meta == null ? Long.MIN_VALUE : meta[1]});
+                    GroupMemory m = newMemory(det);
+                    m.firstSlide = slideStart;
+                    memory.put(key, m.encode());
                 }
                 GroupSlides g = GroupSlides.decode(stored);
                 Slide s = g.at(slideStart);
@@ -314,6 +393,15 @@ public final class DetectorWindows
         }
     }
 
+    /**
+     * Whether the first window of a slide has been closed already: the watermark is not kept in a
+     * savepoint, so right after a restore it says nothing, and the last closed window does.
+     */
+    private boolean closedBefore(CompiledDetector d, long slideStart) throws Exception {
+        long[] meta = groups.get(d.name());
+        return meta != null && slideStart + d.detector.slideMillis() <= meta[1];
+    }
+
     private static GroupMemory newMemory(Detector d) {
         GroupMemory m = new GroupMemory();
         m.baseline = newBaseline(d);
@@ -337,10 +425,12 @@ public final class DetectorWindows
         Set<String> closing = new LinkedHashSet<>();
         for (CompiledDetector d : compiled.values()) {
             long end = t - d.detector.latenessMillis();
-            if (d.forApp(app)
-                    && Math.floorMod(end, d.detector.slideMillis()) == 0
-                    && groups.contains(d.name())) {
-                closing.add(d.name());
+            if (d.forApp(app) && Math.floorMod(end, d.detector.slideMillis()) == 0) {
+                long[] meta = groups.get(d.name());
+                // A timer from before a restore may come again for a window already closed.
+                if (meta != null && end > meta[1]) {
+                    closing.add(d.name());
+                }
             }
         }
         if (closing.isEmpty()) {
@@ -361,10 +451,13 @@ public final class DetectorWindows
                 boolean kept = close(d, app, group, key, t - d.detector.latenessMillis(), out);
                 left.merge(name, kept ? 1 : 0, Integer::sum);
             } catch (RuntimeException ex) {
+                // An unreadable group (or a failing evaluation) is dropped, never kept forever.
                 errors.inc();
-                left.merge(name, 1, Integer::sum);
+                memory.remove(key);
+                slides.remove(key);
+                left.merge(name, 0, Integer::sum);
                 LOG.warn(
-                        "detector {} failed closing a window of app {}: {}",
+                        "detector {} failed closing a window of app {}, group dropped: {}",
                         name,
                         app,
                         ex.toString());
@@ -372,11 +465,11 @@ public final class DetectorWindows
         }
         for (String name : closing) {
             int n = left.getOrDefault(name, 0);
+            CompiledDetector d = compiled.get(name);
             if (n == 0) {
                 groups.remove(name);
             } else {
-                groups.put(name, n);
-                CompiledDetector d = compiled.get(name);
+                groups.put(name, new long[] {n, t - d.detector.latenessMillis()});
                 ctx.timerService().registerEventTimeTimer(t + d.detector.slideMillis());
             }
         }
@@ -406,37 +499,41 @@ public final class DetectorWindows
         m.baseline = b;
         int slot = b == null ? 0 : b.slotOf(end, det.slideMillis());
         double[] history = b == null ? new double[0] : b.history(slot);
-        AlertCheck.Verdict verdict = AlertCheck.check(det, value, m.previous, history, silent);
-        windowsClosed.inc();
-        FlapState.State from = m.flap.state;
-        FlapState.State to = m.flap.step(verdict.active(), end, det.flap());
-        if (to != null && !(from == FlapState.State.RESOLVED && to == FlapState.State.NORMAL)) {
-            emit(d, app, group, end, value, verdict, from, to, m, null, out);
+        // A window that starts before the group's first slide saw part of it only (the detector
+        // was deployed, or the group appeared, within it): not judged, not learnt from.
+        boolean partial = end - det.windowMillis() < m.firstSlide;
+        if (!partial) {
+            AlertCheck.Verdict verdict = AlertCheck.check(det, value, m.previous, history, silent);
+            windowsClosed.inc();
+            FlapState.State from = m.flap.state;
+            FlapState.State to = m.flap.step(verdict.active(), end, det.flap());
+            if (to != null && !(from == FlapState.State.RESOLVED && to == FlapState.State.NORMAL)) {
+                emit(d, app, group, end, value, verdict, from, to, m, null, out);
+            }
+            if (b != null) {
+                b.record(slot, value);
+            }
+            m.previous = value;
         }
-        if (b != null) {
-            b.record(slot, value);
-        }
-        m.previous = value;
         g.dropBefore(end - det.windowMillis() + det.slideMillis());
-        if (g.slides.isEmpty() && silent >= expiry(det)) {
-            if (m.flap.state == FlapState.State.FIRING || m.flap.state == FlapState.State.PENDING) {
-                FlapState.State was = m.flap.state;
+        if (g.slides.isEmpty()
+                && silent >= expiry(det)
+                && (m.flap.idle(end, det.flap()) || m.flap.state == FlapState.State.FIRING)) {
+            if (m.flap.state == FlapState.State.FIRING) {
                 m.flap.state = FlapState.State.RESOLVED;
-                if (was == FlapState.State.FIRING) {
-                    emit(
-                            d,
-                            app,
-                            group,
-                            end,
-                            value,
-                            verdict,
-                            was,
-                            FlapState.State.RESOLVED,
-                            m,
-                            "expired: the group has sent nothing since "
-                                    + Instant.ofEpochMilli(m.lastSeen),
-                            out);
-                }
+                emit(
+                        d,
+                        app,
+                        group,
+                        end,
+                        value,
+                        AlertCheck.Verdict.UNKNOWN,
+                        FlapState.State.FIRING,
+                        FlapState.State.RESOLVED,
+                        m,
+                        "expired: the group has sent nothing since "
+                                + Instant.ofEpochMilli(m.lastSeen),
+                        out);
             }
             memory.remove(key);
             slides.remove(key);

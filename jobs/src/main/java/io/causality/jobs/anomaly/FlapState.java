@@ -31,6 +31,9 @@ final class FlapState {
 
     long lastActive;
 
+    /** While FIRING: when the alert first stopped holding; Long.MIN_VALUE while it holds. */
+    long clearedSince = Long.MIN_VALUE;
+
     /** When the detector last resolved; Long.MIN_VALUE for never. */
     long resolvedAt = Long.MIN_VALUE;
 
@@ -65,9 +68,17 @@ final class FlapState {
             case FIRING -> {
                 if (active) {
                     lastActive = t;
-                } else if (t - lastActive >= flap.keepFiringMillis()) {
-                    state = State.RESOLVED;
-                    resolvedAt = t;
+                    clearedSince = Long.MIN_VALUE;
+                } else {
+                    // As Prometheus's keep_firing_for: counted from the first window that clears.
+                    if (clearedSince == Long.MIN_VALUE) {
+                        clearedSince = t;
+                    }
+                    if (t - clearedSince >= flap.keepFiringMillis()) {
+                        state = State.RESOLVED;
+                        resolvedAt = t;
+                        clearedSince = Long.MIN_VALUE;
+                    }
                 }
             }
         }
@@ -94,6 +105,7 @@ final class FlapState {
         out.writeLong(lastActive);
         out.writeLong(resolvedAt);
         out.writeLong(firedAt);
+        out.writeLong(clearedSince);
     }
 
     static FlapState read(DataInput in) throws IOException {
@@ -103,6 +115,7 @@ final class FlapState {
         f.lastActive = in.readLong();
         f.resolvedAt = in.readLong();
         f.firedAt = in.readLong();
+        f.clearedSince = in.readLong();
         return f;
     }
 }

@@ -15,6 +15,12 @@ import java.io.UncheckedIOException;
 final class GroupMemory {
     double previous = Double.NaN;
 
+    /** The format of {@link #encode}; a value of another format does not decode. */
+    static final byte FORMAT = 1;
+
+    /** Start of the group's first slide: windows that start before it saw only part of it. */
+    long firstSlide = Long.MIN_VALUE;
+
     /** Event time of the group's latest event in a closed window; MIN_VALUE for none yet. */
     long lastSeen = Long.MIN_VALUE;
 
@@ -27,6 +33,8 @@ final class GroupMemory {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
             DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT);
+            out.writeLong(firstSlide);
             out.writeDouble(previous);
             out.writeLong(lastSeen);
             flap.write(out);
@@ -44,6 +52,10 @@ final class GroupMemory {
         GroupMemory m = new GroupMemory();
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+            if (in.readByte() != FORMAT) {
+                throw new IOException("group memory of an unknown format");
+            }
+            m.firstSlide = in.readLong();
             m.previous = in.readDouble();
             m.lastSeen = in.readLong();
             m.flap = FlapState.read(in);

@@ -14,6 +14,9 @@ import java.util.TreeMap;
  * {@link GroupMemory} (its baseline may be large), so that an event reads and writes only this.
  */
 final class GroupSlides {
+    /** The format of {@link #encode}; a value of another format does not decode. */
+    static final byte FORMAT = 1;
+
     final TreeMap<Long, Slide> slides = new TreeMap<>();
 
     Slide at(long start) {
@@ -47,7 +50,8 @@ final class GroupSlides {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
             DataOutputStream out = new DataOutputStream(bytes);
-            out.writeShort(slides.size());
+            out.writeByte(FORMAT);
+            out.writeInt(slides.size());
             for (Map.Entry<Long, Slide> e : slides.entrySet()) {
                 out.writeLong(e.getKey());
                 e.getValue().write(out);
@@ -65,7 +69,10 @@ final class GroupSlides {
         }
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            int n = in.readShort();
+            if (in.readByte() != FORMAT) {
+                throw new IOException("slides of an unknown format");
+            }
+            int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 g.slides.put(in.readLong(), Slide.read(in));
             }

@@ -158,14 +158,17 @@ class DetectorWindowsTest {
         watermark(6 * MIN);
         assertThat(changes()).containsExactly("firing@6m"); // held for 2m: 4m, 5m, 6m
         events("shop", "purchase_complete", 7, 3);
+        events("shop", "purchase_complete", 8, 3);
         watermark(8 * MIN);
-        // Minute 6 (ends 7m) still had none; minute 7 has 3: after keep firing 1m, resolved.
-        assertThat(changes()).containsExactly("resolved@8m");
-        // Nothing again from minute 8: pending at 9m, but the 5m cooldown holds it until 13m.
-        watermark(12 * MIN);
-        assertThat(changes()).containsExactly("pending@9m");
+        // Minute 7 has 3 again: the first window that clears, kept firing for 1m from it.
+        assertThat(changes()).isEmpty();
+        watermark(9 * MIN);
+        assertThat(changes()).containsExactly("resolved@9m");
+        // Nothing again from minute 9: pending at 10m, but the 5m cooldown holds it until 14m.
         watermark(13 * MIN);
-        assertThat(changes()).containsExactly("firing@13m");
+        assertThat(changes()).containsExactly("pending@10m");
+        watermark(14 * MIN);
+        assertThat(changes()).containsExactly("firing@14m");
 
         assertThat(actions).hasSize(3);
         JsonNode fired = actions.get(0);
@@ -263,6 +266,7 @@ class DetectorWindowsTest {
                 for (int i = 0; i < n; i++) {
                     event("shop", "app_open", (day * 24 + h) * HOUR + i * (HOUR / (n + 1)), "");
                 }
+                watermark((day * 24 + h) * HOUR); // the stream's time moves with it
             }
             watermark((day + 1) * 24 * HOUR);
             changes();
@@ -273,6 +277,7 @@ class DetectorWindowsTest {
         // The plain baseline sees every morning and evening as an anomaly; the seasonal one not.
         assertThat(records).anyMatch(r -> r.path("detector").asText().equals("plain"));
         // Day 6, 03:00: a busy night hour is an anomaly for the seasonal detector too.
+        watermark((5 * 24 + 2) * HOUR);
         for (int i = 0; i < 30; i++) {
             event("shop", "app_open", (5 * 24 + 3) * HOUR + i * 1000, "");
         }
@@ -280,6 +285,7 @@ class DetectorWindowsTest {
         records.clear();
         changes();
         assertThat(records)
+                .as("%s", records)
                 .anyMatch(
                         r ->
                                 r.path("detector").asText().equals("seasonal")
@@ -336,8 +342,10 @@ class DetectorWindowsTest {
         watermark(4 * MIN);
         assertThat(changes()).containsExactly("firing@4m");
         assertThat(records.get(1).path("version").asInt()).isEqualTo(2);
-        // v3 counts something else: everything starts again.
+        // v3 counts something else: the firing group is resolved, everything starts again.
         deploy(DROP.replace("count of purchase_complete", "count of checkout_start"), 3);
+        assertThat(changes()).containsExactly("resolved@4m");
+        assertThat(records.get(2).path("reason").asText()).startsWith("changed: v3");
         assertThat(stateEntries()).isZero();
         events("shop", "checkout_start", 6, 5);
         watermark(7 * MIN);
@@ -377,5 +385,51 @@ class DetectorWindowsTest {
         harness = harness(snapshot);
         watermark(4 * MIN);
         assertThat(changes()).containsExactly("firing@4m");
+    }
+
+    @Test
+    void afterARestoreOldEventsAreLateAndClosedWindowsAreNotJudgedAgain() throws Exception {
+        deploy(DROP, 1);
+        events("shop", "purchase_complete", 0, 3);
+        watermark(3 * MIN);
+        assertThat(changes()).containsExactly("pending@2m");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = harness(snapshot);
+        // No watermark yet after the restore: the last closed window says what is late.
+        event("shop", "purchase_complete", MIN + 5_000, "");
+        assertThat(deadLetters())
+                .extracting(d -> d.reason)
+                .singleElement()
+                .asString()
+                .startsWith("late");
+        watermark(4 * MIN);
+        assertThat(changes()).containsExactly("firing@4m");
+    }
+
+    @Test
+    void aDeletedDetectorResolvesWhatWasFiring() throws Exception {
+        deploy(DROP, 1);
+        events("shop", "purchase_complete", 0, 3);
+        watermark(4 * MIN);
+        assertThat(changes()).containsExactly("pending@2m", "firing@4m");
+        harness.processBroadcastElement(
+                new StreamRecord<>(new RuleUpdate("drop", null, "causality.rules", 0, 9)));
+        assertThat(changes()).containsExactly("resolved@4m");
+        assertThat(records.get(2).path("reason").asText()).isEqualTo("deleted");
+        assertThat(records.get(2).path("anomaly_id")).isEqualTo(records.get(1).path("anomaly_id"));
+        assertThat(stateEntries()).isZero();
+    }
+
+    @Test
+    void windowsThatStartBeforeAGroupsFirstSlideAreNotJudged() throws Exception {
+        deploy(
+                "detector \"slow\" measure count of app_open window 10m every 1m"
+                        + " alert when below 100 then emit \"t\" end",
+                1);
+        events("shop", "app_open", 5, 3);
+        watermark(16 * MIN);
+        // The windows ending 6m .. 14m started before minute 5 and saw part of the group only.
+        assertThat(changes()).containsExactly("firing@15m");
     }
 }

@@ -66,6 +66,12 @@ public final class RuleValidator {
     /** Detectors: the most values a seasonal baseline keeps per group. */
     public static final int MAX_SEASONAL_VALUES = 10_000;
 
+    /** Detectors: the most slides a group keeps open (the window and its lateness). */
+    public static final int MAX_OPEN_SLIDES = 1000;
+
+    /** Detectors: the most baseline values of one detector in one app (groups × values). */
+    public static final long MAX_BASELINE_VALUES = 10_000_000;
+
     /** Detectors: the longest lateness, pending, keep-firing and cooldown time. */
     public static final long MAX_FLAP_MILLIS = 24L * 3600 * 1000;
 
@@ -172,6 +178,7 @@ public final class RuleValidator {
             Detector.Measure m = d.measure();
             m.patterns().forEach(this::pattern);
             if (m instanceof Detector.Measure.Aggregate a) {
+                singleValued(a.path());
                 SchemaCatalog.Lookup field = path(a.path(), a.path(), typeOf(a.events()));
                 if (field instanceof SchemaCatalog.Known k && !k.numeric()) {
                     error(
@@ -184,6 +191,7 @@ public final class RuleValidator {
                                     + " needs numbers");
                 }
             } else if (m instanceof Detector.Measure.DistinctCount dc) {
+                singleValued(dc.path());
                 path(dc.path(), dc.path(), typeOf(dc.events()));
             }
             if (d.groupBy().size() > MAX_GROUP_PATHS) {
@@ -194,6 +202,7 @@ public final class RuleValidator {
                 if (!groups.add(g)) {
                     error(g, "the detector groups by " + g + " twice");
                 }
+                singleValued(g);
                 path(g, g, m.patterns().size() == 1 ? typeOf(m.patterns().get(0)) : null);
             }
             if (d.maxGroups() < 1 || d.maxGroups() > MAX_GROUPS) {
@@ -211,6 +220,8 @@ public final class RuleValidator {
                                 + " every "
                                 + Durations.format(slide)
                                 + " does not (every 1m or 5m fit a 10m window)");
+            } else if (slide < MIN_WINDOW_MILLIS) {
+                error(d, "'every' is at least 1s");
             } else if (w / slide > MAX_BUCKETS) {
                 error(
                         d,
@@ -218,6 +229,14 @@ public final class RuleValidator {
                                 + MAX_BUCKETS
                                 + " slides long; make 'every' longer than "
                                 + Durations.format(w / MAX_BUCKETS));
+            } else if ((w + Math.max(0, d.latenessMillis())) / slide > MAX_OPEN_SLIDES) {
+                error(
+                        d,
+                        "a window and its lateness keep "
+                                + (w + d.latenessMillis()) / slide
+                                + " slides open per group; at most "
+                                + MAX_OPEN_SLIDES
+                                + " (less lateness, or a longer 'every')");
             }
             if (d.latenessMillis() < 0 || d.latenessMillis() > MAX_FLAP_MILLIS) {
                 error(d, "lateness is 0 to 1d");
@@ -288,9 +307,41 @@ public final class RuleValidator {
                                         + " (slide less often or learn over fewer seasons)");
                     }
                 }
+                long values =
+                        (period > 0 && period % d.slideMillis() == 0 ? period / d.slideMillis() : 1)
+                                * (long) dv.windows();
+                if ((long) d.maxGroups() * values > MAX_BASELINE_VALUES) {
+                    error(
+                            a,
+                            "a baseline of "
+                                    + values
+                                    + " values for each of up to "
+                                    + d.maxGroups()
+                                    + " groups is more than "
+                                    + MAX_BASELINE_VALUES
+                                    + " values per app; lower the group limit or the baseline");
+                }
                 if (dv.minHistory() < 1 || dv.minHistory() > dv.windows()) {
                     error(a, "min history is 1 to the baseline's " + dv.windows() + " windows");
                 }
+            }
+        }
+
+        /**
+         * A measure or group reads one value per event: a path that may find several is refused.
+         */
+        private void singleValued(String path) {
+            try {
+                if (new EventPath(path).isIndefinite()) {
+                    error(
+                            path,
+                            path
+                                    + " may find several values ([*], .., filters); a detector"
+                                    + " measures and groups by one value per event: name one, e.g."
+                                    + " $.items[0].price");
+                }
+            } catch (RuntimeException e) {
+                // not a path: path() says so
             }
         }
 
