@@ -46,15 +46,44 @@ public record StackLayout(Path home) {
         return this;
     }
 
-    /** Deletes a folder and everything in it; nothing when it does not exist. */
+    /**
+     * Deletes a folder and everything in it; nothing when it does not exist. Entries that vanish
+     * meanwhile are fine: Flink may be removing a subsumed checkpoint of the same folder (CI saw
+     * {@code NoSuchFileException} for a {@code chk-*} folder from a plain walk).
+     */
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Files.walkFileTree(
+                dir,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(
+                            Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.deleteIfExists(file);
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e)
+                            throws IOException {
+                        if (e instanceof java.nio.file.NoSuchFileException) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e)
+                            throws IOException {
+                        if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                            throw e;
+                        }
+                        Files.deleteIfExists(d);
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
     }
 }
