@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.ingest.EventEnricher;
 import io.causality.jobs.anomaly.AnomalyRecord;
 import io.causality.jobs.anomaly.DetectorWindows;
+import io.causality.jobs.common.DeadLetter;
+import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.EventReader;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.RawRecord;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -43,8 +46,8 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
  */
 public final class AnomalyBenchmark {
     private static final int APPS = 10;
-    private static final int DEVICES = 1_000;
-    private static final int DETECTORS = 100;
+    private static int devices = 1_000;
+    private static final int DETECTORS = Integer.getInteger("bench.detectors", 100);
     private static final int TYPES = 10;
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
     private static long spanMillis;
@@ -53,6 +56,7 @@ public final class AnomalyBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         spanMillis = Duration.ofMinutes(args.length > 2 ? Integer.parseInt(args[2]) : 2).toMillis();
+        devices = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
         List<EventType> types = new ArrayList<>();
         for (EventType t : EventType.values()) {
             if (t != EventType.CUSTOM && types.size() < TYPES) {
@@ -64,9 +68,9 @@ public final class AnomalyBenchmark {
                         + " devices), %d detectors per event; %,d events over %d minutes of event"
                         + " time, %d rounds after a warm-up (median)%n",
                 DETECTORS,
-                APPS * DEVICES,
+                APPS * devices,
                 APPS,
-                DEVICES,
+                devices,
                 DETECTORS / TYPES,
                 events,
                 spanMillis / 60_000,
@@ -90,11 +94,12 @@ public final class AnomalyBenchmark {
                 "== state: %,.0f bytes in a snapshot for %,d groups: %,.0f bytes per group and"
                         + " detector%n",
                 result[2],
-                (long) DETECTORS * APPS * DEVICES,
-                result[2] / ((double) DETECTORS * APPS * DEVICES));
+                (long) DETECTORS * APPS * devices,
+                result[2] / ((double) DETECTORS * APPS * devices));
     }
 
     /** One run: events/s, state changes and, when asked, the snapshot's size. */
+    @SuppressWarnings("unchecked")
     private static double[] measure(List<byte[]> stream, List<EventType> types, boolean snapshot)
             throws Exception {
         var harness =
@@ -108,6 +113,8 @@ public final class AnomalyBenchmark {
                         1,
                         1,
                         0);
+        // the snapshot of 1,000,000 groups is larger than the in-memory default of 5 MB
+        harness.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));
         harness.setup();
         harness.open();
         try {
@@ -126,6 +133,14 @@ public final class AnomalyBenchmark {
                 }
             }
             double rate = stream.size() / ((System.nanoTime() - t0) / 1e9);
+            var letters = harness.getSideOutput(DeadLetters.TAG);
+            if (letters != null && !letters.isEmpty()) {
+                // A benchmark of events the operator refused would measure the wrong thing.
+                throw new IllegalStateException(
+                        letters.size()
+                                + " events were dead letters, the first: "
+                                + ((StreamRecord<DeadLetter>) letters.peek()).getValue().reason);
+            }
             double size = 0;
             if (snapshot) {
                 OperatorSubtaskState s = harness.snapshot(1, 1);
@@ -185,9 +200,10 @@ public final class AnomalyBenchmark {
             ObjectNode event = traffic.nativeEvent(app, types.get(random.nextInt(TYPES)));
             Instant at = T0.plusMillis(spanMillis * i / count);
             event.put("timestamp", at.toString());
+            event.put("sent_at", at.toString()); // no clock skew to correct: times stay in order
             event.put("user_id", "u-" + random.nextInt(5_000));
             ((ObjectNode) event.get("context").get("device"))
-                    .put("id", "device-" + random.nextInt(DEVICES));
+                    .put("id", "device-" + random.nextInt(devices));
             event.putObject("properties").put("n", random.nextInt(100));
             enricher.enrich(
                     event, new EventEnricher.Origin(app, "127.0.0.1", "bench/1.0", "native", at));

@@ -8,6 +8,27 @@ import java.util.Objects;
 public sealed interface Condition
         permits Condition.And, Condition.Or, Condition.Not, Condition.Compare, Condition.Exists {
 
+    /** Every path the condition reads, in order, with repeats. */
+    static List<String> paths(Condition c) {
+        List<String> out = new java.util.ArrayList<>();
+        collect(c, out);
+        return out;
+    }
+
+    private static void collect(Condition c, List<String> out) {
+        if (c instanceof And a) {
+            a.terms().forEach(t -> collect(t, out));
+        } else if (c instanceof Or o) {
+            o.terms().forEach(t -> collect(t, out));
+        } else if (c instanceof Not n) {
+            collect(n.term(), out);
+        } else if (c instanceof Compare cmp) {
+            out.add(cmp.path());
+        } else if (c instanceof Exists ex) {
+            out.add(ex.path());
+        }
+    }
+
     record And(List<Condition> terms) implements Condition {
         public And {
             terms = List.copyOf(terms);

@@ -43,6 +43,26 @@ public record Detector(
     }
 
     /**
+     * Every path the detector reads from an event (its conditions, its value, its groups), besides
+     * the event's type and name, which its patterns select on.
+     */
+    public List<String> pathsRead() {
+        List<String> out = new ArrayList<>();
+        for (EventPattern p : measure.patterns()) {
+            if (p.where() != null) {
+                out.addAll(Condition.paths(p.where()));
+            }
+        }
+        if (measure instanceof Measure.Aggregate a) {
+            out.add(a.path());
+        } else if (measure instanceof Measure.DistinctCount dc) {
+            out.add(dc.path());
+        }
+        out.addAll(groupBy);
+        return out;
+    }
+
+    /**
      * Whether {@code other} measures the same thing, so that a baseline learned for this one still
      * holds for it: the same events, measure, groups and windows. Alerts, flap control and actions
      * may change without a reset.

@@ -1,7 +1,7 @@
 package io.causality.jobs.anomaly;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.jobs.common.CompiledPattern;
@@ -49,6 +49,10 @@ final class CompiledDetector {
     final Rule rule;
     final Detector detector;
     final int version;
+
+    /** The group-by paths as one text: detectors with the same one put an event in one group. */
+    final String groupedBy;
+
     private final List<CompiledPattern> patterns = new ArrayList<>();
     private final List<EventPath> groupPaths = new ArrayList<>();
     private final EventPath valuePath;
@@ -58,6 +62,7 @@ final class CompiledDetector {
         this.rule = deployed.rule();
         this.detector = (Detector) rule.trigger();
         this.version = deployed.version();
+        this.groupedBy = String.join("\n", detector.groupBy());
         for (var p : detector.measure().patterns()) {
             patterns.add(CompiledPattern.of(p));
         }
@@ -138,7 +143,7 @@ final class CompiledDetector {
 
     /** A 64-bit hash of the value a {@code distinct count} counts. */
     long distinctHash(JsonNode event) {
-        String text = valuePath.one(event).toString();
+        String text = jsonText(valuePath.one(event), new StringBuilder(24)).toString();
         long h = 0xcbf29ce484222325L; // FNV-1a, then a murmur finaliser to spread the bits
         for (int i = 0; i < text.length(); i++) {
             h ^= text.charAt(i);
@@ -157,12 +162,33 @@ final class CompiledDetector {
         if (groupPaths.isEmpty()) {
             return "[]";
         }
-        ArrayNode values = JSON.arrayNode();
-        for (EventPath p : groupPaths) {
-            JsonNode v = p.one(event);
-            values.add(v == null || v.isMissingNode() ? JSON.nullNode() : v);
+        StringBuilder b = new StringBuilder(32).append('[');
+        for (int i = 0; i < groupPaths.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            jsonText(groupPaths.get(i).one(event), b);
         }
-        return values.toString();
+        return b.append(']').toString();
+    }
+
+    /**
+     * Appends a value as JSON text (a missing one as {@code null}), as Jackson writes it but
+     * without a generator per value: this runs for every event and detector.
+     */
+    static StringBuilder jsonText(JsonNode v, StringBuilder b) {
+        if (v == null || v.isMissingNode() || v.isNull()) {
+            return b.append("null");
+        }
+        if (v.isTextual()) {
+            b.append('"');
+            JsonStringEncoder.getInstance().quoteAsString(v.textValue(), b);
+            return b.append('"');
+        }
+        if (v.isNumber() || v.isBoolean()) {
+            return b.append(v.asText());
+        }
+        return b.append(v.toString());
     }
 
     /** {@code @group}: the app and the group's values by path. */

@@ -5,10 +5,11 @@ import io.causality.contracts.MetricNames;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.EventRecord;
+import io.causality.jobs.common.PartialEventReader;
 import io.causality.jobs.common.RawRecord;
+import io.causality.jobs.common.RuleIndex;
 import io.causality.jobs.common.RuleUpdate;
 import io.causality.rules.Detector;
-import io.causality.schemas.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -52,18 +54,12 @@ public final class DetectorWindows
     public static final MapStateDescriptor<String, String> DETECTORS =
             new MapStateDescriptor<>("detectors", Types.STRING, Types.STRING);
 
-    private static final MapStateDescriptor<String, byte[]> SLIDES =
+    private static final MapStateDescriptor<String, GroupSlides> SLIDES =
             new MapStateDescriptor<>(
-                    "slides",
-                    Types.STRING,
-                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo
-                            .BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    private static final MapStateDescriptor<String, byte[]> MEMORY =
+                    "slides", StringSerializer.INSTANCE, GroupStateSerializer.Slides.INSTANCE);
+    private static final MapStateDescriptor<String, GroupMemory> MEMORY =
             new MapStateDescriptor<>(
-                    "memory",
-                    Types.STRING,
-                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo
-                            .BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+                    "memory", StringSerializer.INSTANCE, GroupStateSerializer.Memory.INSTANCE);
 
     /** Detector → {groups kept, end of the last window closed}. */
     private static final MapStateDescriptor<String, long[]> GROUPS =
@@ -78,12 +74,18 @@ public final class DetectorWindows
     /** The shortest time a quiet group is kept (it is longer for long windows and seasons). */
     private final long groupExpiryMillis;
 
-    private transient MapState<String, byte[]> slides;
-    private transient MapState<String, byte[]> memory;
+    private transient MapState<String, GroupSlides> slides;
+    private transient MapState<String, GroupMemory> memory;
     private transient MapState<String, long[]> groups;
 
-    /** The compiled detectors, rebuilt from the broadcast state after a restore. */
-    private transient Map<String, CompiledDetector> compiled;
+    /**
+     * The compiled detectors by app and kind of event, rebuilt from the broadcast state after a
+     * restore: an event is looked at by the detectors that read it and no others.
+     */
+    private transient RuleIndex<CompiledDetector> compiled;
+
+    /** Reads of each event what the running detectors read; made again when they change. */
+    private transient PartialEventReader fields;
 
     private transient boolean compiledLoaded;
     private transient DeadLetters deadLetters;
@@ -105,7 +107,7 @@ public final class DetectorWindows
         slides = getRuntimeContext().getMapState(SLIDES);
         memory = getRuntimeContext().getMapState(MEMORY);
         groups = getRuntimeContext().getMapState(GROUPS);
-        compiled = new HashMap<>();
+        compiled = new RuleIndex<>(d -> d.rule);
         var metrics = getRuntimeContext().getMetricGroup();
         deadLetters = DeadLetters.open(metrics);
         firing = metrics.counter(MetricNames.ANOMALIES_FIRING);
@@ -162,6 +164,7 @@ public final class DetectorWindows
             // Deleted, or now a rule: this job forgets it.
             state.remove(update.name);
             compiled.remove(update.name);
+            fields = null;
             if (had) {
                 clear(ctx, update.name, before, out, "deleted");
                 LOG.info("detector {} deleted; its state is cleared", update.name);
@@ -169,7 +172,8 @@ public final class DetectorWindows
             return;
         }
         state.put(update.name, new String(update.value, StandardCharsets.UTF_8));
-        compiled.put(next.name(), next);
+        compiled.put(next);
+        fields = null;
         boolean same =
                 before != null
                         && before.detector.measuresTheSameAs(next.detector)
@@ -210,7 +214,7 @@ public final class DetectorWindows
                 MEMORY,
                 (app, s) -> {
                     if (before != null) {
-                        for (Map.Entry<String, byte[]> en : s.entries()) {
+                        for (Map.Entry<String, GroupMemory> en : s.entries()) {
                             if (en.getKey().startsWith(prefix)) {
                                 resolveCleared(
                                         before,
@@ -231,27 +235,22 @@ public final class DetectorWindows
             CompiledDetector d,
             String app,
             String group,
-            byte[] stored,
+            GroupMemory m,
             String reason,
             Collector<AnomalyRecord> out) {
-        try {
-            GroupMemory m = GroupMemory.decode(stored);
-            if (m.flap.state == FlapState.State.FIRING) {
-                out.collect(
-                        d.record(
-                                app,
-                                group,
-                                m.flap.lastActive,
-                                Double.NaN,
-                                AlertCheck.Verdict.UNKNOWN,
-                                FlapState.State.FIRING,
-                                FlapState.State.RESOLVED,
-                                m.flap.firedAt,
-                                reason));
-                resolved.inc();
-            }
-        } catch (RuntimeException e) {
-            errors.inc(); // unreadable: it goes with the rest
+        if (m.flap.state == FlapState.State.FIRING) {
+            out.collect(
+                    d.record(
+                            app,
+                            group,
+                            m.flap.lastActive,
+                            Double.NaN,
+                            AlertCheck.Verdict.UNKNOWN,
+                            FlapState.State.FIRING,
+                            FlapState.State.RESOLVED,
+                            m.flap.firedAt,
+                            reason));
+            resolved.inc();
         }
     }
 
@@ -267,6 +266,15 @@ public final class DetectorWindows
         }
     }
 
+    private PartialEventReader fields() {
+        if (fields == null) {
+            List<String> paths = new ArrayList<>();
+            compiled.all().forEach(d -> paths.addAll(d.detector.pathsRead()));
+            fields = PartialEventReader.of(paths);
+        }
+        return fields;
+    }
+
     /** After a restore, the compiled detectors from the broadcast state. */
     private void load(ReadOnlyBroadcastState<String, String> state) throws Exception {
         if (compiledLoaded) {
@@ -278,7 +286,7 @@ public final class DetectorWindows
                 CompiledDetector d =
                         CompiledDetector.parse(e.getValue().getBytes(StandardCharsets.UTF_8));
                 if (d != null) {
-                    compiled.put(d.name(), d);
+                    compiled.put(d);
                 }
             } catch (Exception ex) {
                 // A stored detector this version refuses does not run; say so once per restore.
@@ -297,18 +305,21 @@ public final class DetectorWindows
     public void processElement(EventRecord e, ReadOnlyContext ctx, Collector<AnomalyRecord> out)
             throws Exception {
         load(ctx.getBroadcastState(DETECTORS));
-        if (compiled.isEmpty()) {
+        List<CompiledDetector> candidates = compiled.candidates(e.app, e.type, e.name);
+        if (candidates.isEmpty()) {
             return;
         }
         JsonNode event = null;
         long watermark = ctx.timerService().currentWatermark();
-        for (CompiledDetector d : compiled.values()) {
-            if (!d.forApp(e.app)) {
-                continue;
-            }
+        // Detectors of an app mostly group alike and slide alike: the group's text is made, and
+        // the timer registered, once for a run of them.
+        String groupedBy = null;
+        String group = null;
+        long timer = Long.MIN_VALUE;
+        for (CompiledDetector d : candidates) {
             try {
                 if (event == null) {
-                    event = EventJson.readTree(e.json);
+                    event = fields().read(e.json);
                 }
                 CompiledDetector.Contribution c = d.contribution(event);
                 if (c == CompiledDetector.Contribution.NONE) {
@@ -339,24 +350,31 @@ public final class DetectorWindows
                                     .from(e.topic, e.partition, e.offset));
                     continue;
                 }
-                String group = d.group(event);
-                String key = d.name() + SEP + group;
-                byte[] stored = slides.get(key);
-                if (stored == null && !memory.contains(key)) {
-                    long[] meta = groups.get(d.name());
-                    long count = meta == null ? 0 : meta[0];
-                    if (count >= det.maxGroups()) {
-                        overLimit.inc();
-                        continue;
-                    }
-                    groups.put(
-                            d.name(),
-                            new long[] {count + 1, meta == null ? Long.MIN_VALUE : meta[1]});
-                    GroupMemory m = newMemory(det);
-                    m.firstSlide = slideStart;
-                    memory.put(key, m.encode());
+                if (!d.groupedBy.equals(groupedBy)) {
+                    group = d.group(event);
+                    groupedBy = d.groupedBy;
                 }
-                GroupSlides g = GroupSlides.decode(stored);
+                String key = d.name() + SEP + group;
+                // The heap backend hands out the stored object: it is updated in place, and put
+                // back for backends that keep bytes.
+                GroupSlides g = slides.get(key);
+                if (g == null) {
+                    if (!memory.contains(key)) {
+                        long[] meta = groups.get(d.name());
+                        long count = meta == null ? 0 : meta[0];
+                        if (count >= det.maxGroups()) {
+                            overLimit.inc();
+                            continue;
+                        }
+                        groups.put(
+                                d.name(),
+                                new long[] {count + 1, meta == null ? Long.MIN_VALUE : meta[1]});
+                        GroupMemory m = newMemory(det);
+                        m.firstSlide = slideStart;
+                        memory.put(key, m);
+                    }
+                    g = new GroupSlides();
+                }
                 Slide s = g.at(slideStart);
                 switch (c) {
                     case COUNT -> s.count++;
@@ -370,8 +388,11 @@ public final class DetectorWindows
                     case NONE -> {}
                 }
                 s.last = Math.max(s.last, e.time);
-                slides.put(key, g.encode());
-                ctx.timerService().registerEventTimeTimer(firstClose);
+                slides.put(key, g);
+                if (firstClose != timer) {
+                    ctx.timerService().registerEventTimeTimer(firstClose);
+                    timer = firstClose;
+                }
             } catch (RuntimeException | java.io.IOException ex) {
                 errors.inc();
                 deadLetters.send(
@@ -423,7 +444,7 @@ public final class DetectorWindows
         load(ctx.getBroadcastState(DETECTORS));
         String app = ctx.getCurrentKey();
         Set<String> closing = new LinkedHashSet<>();
-        for (CompiledDetector d : compiled.values()) {
+        for (CompiledDetector d : compiled.all()) {
             long end = t - d.detector.latenessMillis();
             if (d.forApp(app) && Math.floorMod(end, d.detector.slideMillis()) == 0) {
                 long[] meta = groups.get(d.name());
@@ -451,7 +472,7 @@ public final class DetectorWindows
                 boolean kept = close(d, app, group, key, t - d.detector.latenessMillis(), out);
                 left.merge(name, kept ? 1 : 0, Integer::sum);
             } catch (RuntimeException ex) {
-                // An unreadable group (or a failing evaluation) is dropped, never kept forever.
+                // A group whose evaluation fails is dropped, never kept failing forever.
                 errors.inc();
                 memory.remove(key);
                 slides.remove(key);
@@ -485,8 +506,11 @@ public final class DetectorWindows
             Collector<AnomalyRecord> out)
             throws Exception {
         Detector det = d.detector;
-        GroupMemory m = GroupMemory.decode(memory.get(key));
-        GroupSlides g = GroupSlides.decode(slides.get(key));
+        GroupMemory m = memory.get(key);
+        GroupSlides g = slides.get(key);
+        if (g == null) {
+            g = new GroupSlides();
+        }
         double value = Measures.value(det.measure(), g.window(end, det.windowMillis()));
         // Silence counts from the latest event before the window's end: events of later slides
         // may be here already when the watermark is behind.
@@ -539,8 +563,8 @@ public final class DetectorWindows
             slides.remove(key);
             return false;
         }
-        memory.put(key, m.encode());
-        slides.put(key, g.encode());
+        memory.put(key, m);
+        slides.put(key, g);
         return true;
     }
 

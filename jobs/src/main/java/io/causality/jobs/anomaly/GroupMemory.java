@@ -1,11 +1,8 @@
 package io.causality.jobs.anomaly;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * What one group of a detector remembers between windows: the previous window's value (change
@@ -15,7 +12,7 @@ import java.io.UncheckedIOException;
 final class GroupMemory {
     double previous = Double.NaN;
 
-    /** The format of {@link #encode}; a value of another format does not decode. */
+    /** The format of {@link #write}; a value of another format does not read. */
     static final byte FORMAT = 1;
 
     /** Start of the group's first slide: windows that start before it saw only part of it. */
@@ -29,42 +26,31 @@ final class GroupMemory {
     /** Null unless the detector's alert is a deviation. */
     Baseline baseline;
 
-    byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT);
-            out.writeLong(firstSlide);
-            out.writeDouble(previous);
-            out.writeLong(lastSeen);
-            flap.write(out);
-            out.writeBoolean(baseline != null);
-            if (baseline != null) {
-                baseline.write(out);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Writes the memory in the format {@link #read} reads (state and savepoints). */
+    void write(DataOutput out) throws IOException {
+        out.writeByte(FORMAT);
+        out.writeLong(firstSlide);
+        out.writeDouble(previous);
+        out.writeLong(lastSeen);
+        flap.write(out);
+        out.writeBoolean(baseline != null);
+        if (baseline != null) {
+            baseline.write(out);
         }
     }
 
-    static GroupMemory decode(byte[] b) {
-        GroupMemory m = new GroupMemory();
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            if (in.readByte() != FORMAT) {
-                throw new IOException("group memory of an unknown format");
-            }
-            m.firstSlide = in.readLong();
-            m.previous = in.readDouble();
-            m.lastSeen = in.readLong();
-            m.flap = FlapState.read(in);
-            if (in.readBoolean()) {
-                m.baseline = Baseline.read(in);
-            }
-            return m;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    static GroupMemory read(DataInput in) throws IOException {
+        if (in.readByte() != FORMAT) {
+            throw new IOException("group memory of an unknown format");
         }
+        GroupMemory m = new GroupMemory();
+        m.firstSlide = in.readLong();
+        m.previous = in.readDouble();
+        m.lastSeen = in.readLong();
+        m.flap = FlapState.read(in);
+        if (in.readBoolean()) {
+            m.baseline = Baseline.read(in);
+        }
+        return m;
     }
 }

@@ -1,11 +1,8 @@
 package io.causality.jobs.anomaly;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,7 +11,7 @@ import java.util.TreeMap;
  * {@link GroupMemory} (its baseline may be large), so that an event reads and writes only this.
  */
 final class GroupSlides {
-    /** The format of {@link #encode}; a value of another format does not decode. */
+    /** The format of {@link #write}; a value of another format does not read. */
     static final byte FORMAT = 1;
 
     final TreeMap<Long, Slide> slides = new TreeMap<>();
@@ -46,39 +43,25 @@ final class GroupSlides {
         slides.headMap(start).clear();
     }
 
-    byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(FORMAT);
-            out.writeInt(slides.size());
-            for (Map.Entry<Long, Slide> e : slides.entrySet()) {
-                out.writeLong(e.getKey());
-                e.getValue().write(out);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Writes the slides in the format {@link #read} reads (state and savepoints). */
+    void write(DataOutput out) throws IOException {
+        out.writeByte(FORMAT);
+        out.writeInt(slides.size());
+        for (Map.Entry<Long, Slide> e : slides.entrySet()) {
+            out.writeLong(e.getKey());
+            e.getValue().write(out);
         }
     }
 
-    static GroupSlides decode(byte[] b) {
+    static GroupSlides read(DataInput in) throws IOException {
+        if (in.readByte() != FORMAT) {
+            throw new IOException("slides of an unknown format");
+        }
         GroupSlides g = new GroupSlides();
-        if (b == null) {
-            return g;
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            g.slides.put(in.readLong(), Slide.read(in));
         }
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
-            if (in.readByte() != FORMAT) {
-                throw new IOException("slides of an unknown format");
-            }
-            int n = in.readInt();
-            for (int i = 0; i < n; i++) {
-                g.slides.put(in.readLong(), Slide.read(in));
-            }
-            return g;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return g;
     }
 }

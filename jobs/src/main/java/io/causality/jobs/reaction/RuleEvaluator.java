@@ -5,6 +5,7 @@ import io.causality.contracts.MetricNames;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.RawRecord;
+import io.causality.jobs.common.RuleIndex;
 import io.causality.jobs.common.RuleUpdate;
 import io.causality.schemas.EventJson;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ public final class RuleEvaluator
     private final RulesTopicEnd rulesEnd;
 
     private transient RuleRuntime runtime;
-    private transient RuleIndex index;
+    private transient RuleIndex<ActiveRule> index;
     private transient RulesAtStart atStart;
     private transient boolean restoredRules;
     private transient ListState<EventRecord> heldState;
@@ -321,7 +322,7 @@ public final class RuleEvaluator
         if (index != null) {
             return;
         }
-        index = new RuleIndex();
+        index = new RuleIndex<>(r -> r.compiled.rule);
         for (Map.Entry<String, String> e : state.immutableEntries()) {
             restoredRules = true;
             try {

@@ -18,17 +18,21 @@ import io.causality.testing.TopicRead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The AnomalyJob on a MiniCluster with a real broker: detectors deployed while it runs find the
@@ -70,7 +75,13 @@ class AnomalyJobITCase {
                                         .configs(Map.of("cleanup.policy", "compact")),
                                 new NewTopic(ANOMALIES, 1, (short) 1),
                                 new NewTopic(ACTIONS, 1, (short) 1),
-                                new NewTopic(DLQ, 1, (short) 1)));
+                                new NewTopic(DLQ, 1, (short) 1),
+                                new NewTopic("sp.events", 1, (short) 1),
+                                new NewTopic("sp.rules", 1, (short) 1)
+                                        .configs(Map.of("cleanup.policy", "compact")),
+                                new NewTopic("sp.anomalies", 1, (short) 1),
+                                new NewTopic("sp.actions", 1, (short) 1),
+                                new NewTopic("sp.dlq", 1, (short) 1)));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -91,6 +102,10 @@ class AnomalyJobITCase {
 
     /** An event whose Kafka record time is its own time: what moves the job's event time. */
     private static void send(String app, String type, Instant at) {
+        send(EVENTS, app, type, at);
+    }
+
+    private static void send(String topic, String app, String type, Instant at) {
         String json =
                 "{\"event_id\":\""
                         + UUID.randomUUID()
@@ -103,7 +118,7 @@ class AnomalyJobITCase {
                         + "\",\"properties\":{}}";
         producer.send(
                 new ProducerRecord<>(
-                        EVENTS,
+                        topic,
                         null,
                         at.toEpochMilli(),
                         null,
@@ -124,32 +139,44 @@ class AnomalyJobITCase {
     }
 
     private static List<JsonNode> anomaliesOf(String app) {
-        return read(ANOMALIES).stream().filter(a -> a.path("app_id").asText().equals(app)).toList();
+        return anomaliesOf(ANOMALIES, app);
+    }
+
+    private static List<JsonNode> anomaliesOf(String topic, String app) {
+        return read(topic).stream().filter(a -> a.path("app_id").asText().equals(app)).toList();
     }
 
     private static JobClient start() throws Exception {
+        return start("it", null);
+    }
+
+    /** The job on the topics named {@code prefix.events} and so on, from a savepoint or not. */
+    private static JobClient start(String prefix, String savepoint) throws Exception {
         Configuration config = new Configuration();
         config.set(
                 io.causality.jobs.common.CommonOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.set(io.causality.jobs.common.CommonOptions.EVENTS_TOPIC, EVENTS);
-        config.set(io.causality.jobs.common.CommonOptions.DLQ_TOPIC, DLQ);
-        config.set(AnomalyOptions.RULES_TOPIC, RULES);
-        config.set(AnomalyOptions.ANOMALIES_TOPIC, ANOMALIES);
-        config.set(AnomalyOptions.ACTIONS_TOPIC, ACTIONS);
-        config.set(AnomalyOptions.GROUP_ID, "it-anomaly");
+        config.set(io.causality.jobs.common.CommonOptions.EVENTS_TOPIC, prefix + ".events");
+        config.set(io.causality.jobs.common.CommonOptions.DLQ_TOPIC, prefix + ".dlq");
+        config.set(AnomalyOptions.RULES_TOPIC, prefix + ".rules");
+        config.set(AnomalyOptions.ANOMALIES_TOPIC, prefix + ".anomalies");
+        config.set(AnomalyOptions.ACTIONS_TOPIC, prefix + ".actions");
+        config.set(AnomalyOptions.GROUP_ID, prefix + "-anomaly");
         config.set(AnomalyOptions.TRANSACTIONAL_ID_PREFIX, "it-" + UUID.randomUUID());
         config.set(AnomalyOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
         // Generated traffic is days old: event time must follow it, never the wall clock.
         config.set(AnomalyOptions.IDLENESS, Duration.ofMinutes(10));
         Configuration env = JobEnvironment.configure(config);
+        if (savepoint != null) {
+            env.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
         StreamExecutionEnvironment e = StreamExecutionEnvironment.getExecutionEnvironment(env);
         e.setParallelism(1);
         e.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
         KafkaSource<RawRecord> source =
                 KafkaSource.<RawRecord>builder()
                         .setBootstrapServers(kafka.bootstrapServers())
-                        .setTopics(EVENTS)
-                        .setGroupId("it-anomaly")
+                        .setTopics(prefix + ".events")
+                        .setGroupId(prefix + "-anomaly")
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RawRecordDeserializer())
                         .build();
@@ -266,5 +293,98 @@ class AnomalyJobITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /**
+     * Half a window counted when the job stops with a savepoint: after the resume the other half
+     * adds to it, so the window fires with the count of both halves, once: nothing lost (it would
+     * be the second half alone and stay quiet) and nothing doubled.
+     */
+    @Test
+    void windowsSurviveStopWithSavepointAndResume(@TempDir Path savepoints) throws Exception {
+        String events = "sp.events";
+        String anomalies = "sp.anomalies";
+        // Recent times: the broker keeps records for days, and refuses times far ahead.
+        Instant t0 = Instant.now().minus(Duration.ofMinutes(30)).truncatedTo(ChronoUnit.MINUTES);
+        JobClient first = start("sp", null);
+        String savepoint;
+        try {
+            new RuleTopic(kafka.bootstrapServers(), "sp.rules")
+                    .publish(
+                            List.of(
+                                    detector(
+                                            "detector \"busy\" for app \"shop\" measure count of"
+                                                    + " purchase_complete window 1m alert when above 5"
+                                                    + " then emit \"t\" end"),
+                                    detector(
+                                            "detector \"seen\" measure count of purchase_complete"
+                                                    + " window 1s alert when above 0"
+                                                    + " then emit \"t\" end")),
+                            List.of());
+            // The detectors are in once "seen" finds a warm-up purchase.
+            int[] sent = {0};
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> {
+                                send(
+                                        events,
+                                        "warm",
+                                        "purchase_complete",
+                                        t0.minus(Duration.ofMinutes(10))
+                                                .plusSeconds(2L * sent[0]++));
+                                producer.flush();
+                                return !anomaliesOf(anomalies, "warm").isEmpty();
+                            });
+            for (int i = 1; i <= 4; i++) {
+                send(events, "shop", "purchase_complete", t0.plusMillis(100L * i));
+            }
+            // Moves event time past the shop's first second: "seen" judging it shows the four
+            // purchases before it were counted, so they are in the savepoint's state.
+            send(events, "warm", "app_open", t0.plusSeconds(3));
+            producer.flush();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !anomaliesOf(anomalies, "shop").isEmpty());
+            savepoint =
+                    first.stopWithSavepoint(
+                                    false,
+                                    savepoints.toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            first.cancel();
+            throw e;
+        }
+        assertThat(busy(anomalies)).isEmpty();
+
+        JobClient second = start("sp", savepoint);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                send(events, "shop", "purchase_complete", t0.plusSeconds(10L * i));
+            }
+            // Closes the window [t0, t0 + 1m) and no later one.
+            send(events, "warm", "app_open", t0.plusSeconds(90));
+            producer.flush();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !busy(anomalies).isEmpty());
+            List<JsonNode> busy = busy(anomalies);
+            assertThat(busy)
+                    .extracting(
+                            a ->
+                                    a.path("state").asText()
+                                            + " "
+                                            + a.path("value").asDouble()
+                                            + " "
+                                            + a.path("window_end").asText())
+                    .containsExactly("firing 7.0 " + t0.plus(Duration.ofMinutes(1)));
+            assertThat(read("sp.dlq")).isEmpty();
+        } finally {
+            second.cancel().get();
+        }
+    }
+
+    private static List<JsonNode> busy(String anomalies) {
+        return anomaliesOf(anomalies, "shop").stream()
+                .filter(a -> a.path("detector").asText().equals("busy"))
+                .toList();
     }
 }
