@@ -25,6 +25,7 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -39,10 +40,11 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
  * stores them and span a few minutes of event time (2 by default: 500,000 events a minute, the
  * density of a stream at about 8,000 events/s); a watermark every 1,000 events closes the 1-minute
  * windows as the run goes, and every group of every detector is judged at each close, so judging
- * windows is part of the cost. The operator runs in Flink's test harness (heap state; the cluster's
- * RocksDB adds its own cost); no Kafka.
+ * windows is part of the cost. The operator runs in Flink's test harness on RocksDB, the cluster's
+ * state backend (or on the heap backend); no Kafka.
  *
- * <p>{@code bench/run-anomaly [events=1000000] [rounds=3] [minutes of event time=2]}
+ * <p>{@code bench/run-anomaly [events=1000000] [rounds=3] [minutes of event time=2] [devices per
+ * app=1000] [rocksdb|heap]}
  */
 public final class AnomalyBenchmark {
     private static final int APPS = 10;
@@ -52,11 +54,15 @@ public final class AnomalyBenchmark {
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
     private static long spanMillis;
 
+    /** RocksDB, as on the cluster (flink-conf), or the heap backend. */
+    private static boolean rocksdb;
+
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         spanMillis = Duration.ofMinutes(args.length > 2 ? Integer.parseInt(args[2]) : 2).toMillis();
         devices = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
+        rocksdb = !(args.length > 4 && args[4].equals("heap"));
         List<EventType> types = new ArrayList<>();
         for (EventType t : EventType.values()) {
             if (t != EventType.CUSTOM && types.size() < TYPES) {
@@ -64,9 +70,10 @@ public final class AnomalyBenchmark {
             }
         }
         System.out.printf(
-                "anomaly operator, one thread: %d detectors, %,d groups each (%d apps x %,d"
+                "anomaly operator, one thread, %s state: %d detectors, %,d groups each (%d apps x %,d"
                         + " devices), %d detectors per event; %,d events over %d minutes of event"
                         + " time, %d rounds after a warm-up (median)%n",
+                rocksdb ? "RocksDB" : "heap",
                 DETECTORS,
                 APPS * devices,
                 APPS,
@@ -115,6 +122,9 @@ public final class AnomalyBenchmark {
                         0);
         // the snapshot of 1,000,000 groups is larger than the in-memory default of 5 MB
         harness.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));
+        if (rocksdb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         harness.setup();
         harness.open();
         try {

@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * scan), and one event-time timer per app and slide end closes the windows that end there, judges
  * each group's window, steps its alert state and sends a record for each change.
  *
- * <p>State per app: {@code slides} (detector and group → the open slides and when the group last
- * sent), {@code memory} (→ previous value, alert state, baseline), {@code groups} (detector → how
- * many groups it keeps). Detectors arrive as broadcast rules; a new version that measures the same
- * keeps this state, another one, or a delete, clears it in every key at once.
+ * <p>State per app: {@code slides} (group-by paths and group → the open slides of each detector
+ * that groups so, and when the group last sent), {@code memory} (detector and group → previous
+ * value, alert state, baseline), {@code groups} (detector → how many groups it keeps). Detectors
+ * arrive as broadcast rules; a new version that measures the same keeps this state, another one, or
+ * a delete, clears it in every key at once.
  */
 public final class DetectorWindows
         extends KeyedBroadcastProcessFunction<String, EventRecord, RuleUpdate, AnomalyRecord> {
@@ -54,7 +55,7 @@ public final class DetectorWindows
     public static final MapStateDescriptor<String, String> DETECTORS =
             new MapStateDescriptor<>("detectors", Types.STRING, Types.STRING);
 
-    private static final MapStateDescriptor<String, GroupSlides> SLIDES =
+    private static final MapStateDescriptor<String, SharedSlides> SLIDES =
             new MapStateDescriptor<>(
                     "slides", StringSerializer.INSTANCE, GroupStateSerializer.Slides.INSTANCE);
     private static final MapStateDescriptor<String, GroupMemory> MEMORY =
@@ -74,7 +75,7 @@ public final class DetectorWindows
     /** The shortest time a quiet group is kept (it is longer for long windows and seasons). */
     private final long groupExpiryMillis;
 
-    private transient MapState<String, GroupSlides> slides;
+    private transient MapState<String, SharedSlides> slides;
     private transient MapState<String, GroupMemory> memory;
     private transient MapState<String, long[]> groups;
 
@@ -209,7 +210,25 @@ public final class DetectorWindows
             String reason)
             throws Exception {
         String prefix = detector + SEP;
-        ctx.applyToKeyedState(SLIDES, (key, s) -> removePrefixed(s, prefix));
+        ctx.applyToKeyedState(
+                SLIDES,
+                (key, s) -> {
+                    List<String> holding = new ArrayList<>();
+                    for (Map.Entry<String, SharedSlides> en : s.entries()) {
+                        if (en.getValue().get(detector) != null) {
+                            holding.add(en.getKey());
+                        }
+                    }
+                    for (String k : holding) {
+                        SharedSlides shared = s.get(k);
+                        shared.remove(detector);
+                        if (shared.isEmpty()) {
+                            s.remove(k);
+                        } else {
+                            s.put(k, shared);
+                        }
+                    }
+                });
         ctx.applyToKeyedState(
                 MEMORY,
                 (app, s) -> {
@@ -315,6 +334,8 @@ public final class DetectorWindows
         // the timer registered, once for a run of them.
         String groupedBy = null;
         String group = null;
+        String sharedKey = null;
+        SharedSlides shared = null;
         long timer = Long.MIN_VALUE;
         for (CompiledDetector d : candidates) {
             try {
@@ -351,13 +372,20 @@ public final class DetectorWindows
                     continue;
                 }
                 if (!d.groupedBy.equals(groupedBy)) {
-                    group = d.group(event);
+                    String g = d.group(event);
+                    putShared(sharedKey, shared);
+                    group = g;
                     groupedBy = d.groupedBy;
+                    sharedKey = groupedBy + SEP + group;
+                    // The heap backend hands out the stored object: it is updated in place, and
+                    // put back for backends that keep bytes.
+                    shared = slides.get(sharedKey);
+                    if (shared == null) {
+                        shared = new SharedSlides();
+                    }
                 }
                 String key = d.name() + SEP + group;
-                // The heap backend hands out the stored object: it is updated in place, and put
-                // back for backends that keep bytes.
-                GroupSlides g = slides.get(key);
+                GroupSlides g = shared.get(d.name());
                 if (g == null) {
                     if (!memory.contains(key)) {
                         long[] meta = groups.get(d.name());
@@ -374,6 +402,7 @@ public final class DetectorWindows
                         memory.put(key, m);
                     }
                     g = new GroupSlides();
+                    shared.put(d.name(), g);
                 }
                 Slide s = g.at(slideStart);
                 switch (c) {
@@ -388,7 +417,6 @@ public final class DetectorWindows
                     case NONE -> {}
                 }
                 s.last = Math.max(s.last, e.time);
-                slides.put(key, g);
                 if (firstClose != timer) {
                     ctx.timerService().registerEventTimeTimer(firstClose);
                     timer = firstClose;
@@ -411,6 +439,13 @@ public final class DetectorWindows
                                         e.json)
                                 .from(e.topic, e.partition, e.offset));
             }
+        }
+        putShared(sharedKey, shared);
+    }
+
+    private void putShared(String key, SharedSlides shared) throws Exception {
+        if (shared != null && !shared.isEmpty()) {
+            slides.put(key, shared);
         }
     }
 
@@ -475,7 +510,7 @@ public final class DetectorWindows
                 // A group whose evaluation fails is dropped, never kept failing forever.
                 errors.inc();
                 memory.remove(key);
-                slides.remove(key);
+                forgetSlides(d, group);
                 left.merge(name, 0, Integer::sum);
                 LOG.warn(
                         "detector {} failed closing a window of app {}, group dropped: {}",
@@ -507,9 +542,15 @@ public final class DetectorWindows
             throws Exception {
         Detector det = d.detector;
         GroupMemory m = memory.get(key);
-        GroupSlides g = slides.get(key);
+        String sharedKey = d.groupedBy + SEP + group;
+        SharedSlides shared = slides.get(sharedKey);
+        if (shared == null) {
+            shared = new SharedSlides();
+        }
+        GroupSlides g = shared.get(d.name());
         if (g == null) {
             g = new GroupSlides();
+            shared.put(d.name(), g);
         }
         double value = Measures.value(det.measure(), g.window(end, det.windowMillis()));
         // Silence counts from the latest event before the window's end: events of later slides
@@ -540,7 +581,7 @@ public final class DetectorWindows
             m.previous = value;
         }
         g.dropBefore(end - det.windowMillis() + det.slideMillis());
-        if (g.slides.isEmpty()
+        if (g.isEmpty()
                 && silent >= expiry(det)
                 && (m.flap.idle(end, det.flap()) || m.flap.state == FlapState.State.FIRING)) {
             if (m.flap.state == FlapState.State.FIRING) {
@@ -560,12 +601,26 @@ public final class DetectorWindows
                         out);
             }
             memory.remove(key);
-            slides.remove(key);
+            forgetSlides(d, group);
             return false;
         }
         memory.put(key, m);
-        slides.put(key, g);
+        slides.put(sharedKey, shared);
         return true;
+    }
+
+    /** Removes a detector's slides of a group it forgets. */
+    private void forgetSlides(CompiledDetector d, String group) throws Exception {
+        String sharedKey = d.groupedBy + SEP + group;
+        SharedSlides shared = slides.get(sharedKey);
+        if (shared != null) {
+            shared.remove(d.name());
+            if (shared.isEmpty()) {
+                slides.remove(sharedKey);
+            } else {
+                slides.put(sharedKey, shared);
+            }
+        }
     }
 
     private void emit(

@@ -11,7 +11,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * How a group's state ({@link GroupSlides}, {@link GroupMemory}) is kept in Flink state: as the
+ * How a group's state ({@link SharedSlides}, {@link GroupMemory}) is kept in Flink state: as the
  * object itself, which the heap backend holds by reference, so an event updates it in place instead
  * of decoding and encoding it; RocksDB and savepoints use the format of {@code write} and {@code
  * read}. A copy (taken by the heap backend while a snapshot runs) goes through that format too, so
@@ -71,28 +71,28 @@ public abstract sealed class GroupStateSerializer<T> extends TypeSerializerSingl
         write(read(in), out);
     }
 
-    /** The open slides of a group. */
-    public static final class Slides extends GroupStateSerializer<GroupSlides> {
+    /** The open slides of a group, for the detectors that group alike. */
+    public static final class Slides extends GroupStateSerializer<SharedSlides> {
         private static final long serialVersionUID = 1L;
         static final Slides INSTANCE = new Slides();
 
         @Override
-        void write(GroupSlides value, DataOutputView out) throws IOException {
+        void write(SharedSlides value, DataOutputView out) throws IOException {
             value.write(out);
         }
 
         @Override
-        GroupSlides read(DataInputView in) throws IOException {
-            return GroupSlides.read(in);
+        SharedSlides read(DataInputView in) throws IOException {
+            return SharedSlides.read(in);
         }
 
         @Override
-        public GroupSlides createInstance() {
-            return new GroupSlides();
+        public SharedSlides createInstance() {
+            return new SharedSlides();
         }
 
         @Override
-        public TypeSerializerSnapshot<GroupSlides> snapshotConfiguration() {
+        public TypeSerializerSnapshot<SharedSlides> snapshotConfiguration() {
             return new SlidesSnapshot();
         }
     }
@@ -124,7 +124,7 @@ public abstract sealed class GroupStateSerializer<T> extends TypeSerializerSingl
     }
 
     /** Restores {@link Slides}; Flink creates it by name from a savepoint. */
-    public static final class SlidesSnapshot extends SimpleTypeSerializerSnapshot<GroupSlides> {
+    public static final class SlidesSnapshot extends SimpleTypeSerializerSnapshot<SharedSlides> {
         public SlidesSnapshot() {
             super(() -> Slides.INSTANCE);
         }

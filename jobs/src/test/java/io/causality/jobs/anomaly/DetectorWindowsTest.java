@@ -358,6 +358,38 @@ class DetectorWindowsTest {
     }
 
     @Test
+    void detectorsThatGroupAlikeKeepTheirOwnCountsAndADeleteTakesOnlyItsOwn() throws Exception {
+        String many =
+                "detector \"many\" measure count of app_open group by $.anonymous_id window 1m"
+                        + " alert when above 2 then emit \"t\" end";
+        String sum =
+                "detector \"sum\" measure sum of $.properties.n on app_open group by"
+                        + " $.anonymous_id window 1m alert when above 10 then emit \"t\" end";
+        final String g = "{\"app_id\":\"shop\",\"$.anonymous_id\":\"a\"}";
+        deploy(many, 1);
+        deploy(sum, 1);
+        for (int i = 0; i < 3; i++) {
+            event("shop", "app_open", i * 1000, "\"properties\":{\"n\":3}");
+        }
+        watermark(MIN);
+        // three opens (above 2) that add up to 9 (not above 10): one detector fires
+        assertThat(changes()).containsExactly("firing@1m" + g);
+        assertThat(records.get(0).path("detector").asText()).isEqualTo("many");
+        assertThat(records.get(0).path("value").asDouble()).isEqualTo(3.0);
+
+        harness.processBroadcastElement(
+                new StreamRecord<>(new RuleUpdate("many", null, "causality.rules", 0, 9)));
+        assertThat(changes()).containsExactly("resolved@1m" + g);
+        for (int i = 0; i < 4; i++) {
+            event("shop", "app_open", MIN + i * 1000, "\"properties\":{\"n\":3}");
+        }
+        watermark(2 * MIN);
+        assertThat(changes()).containsExactly("firing@2m" + g);
+        assertThat(records.get(2).path("detector").asText()).isEqualTo("sum");
+        assertThat(records.get(2).path("value").asDouble()).isEqualTo(12.0);
+    }
+
+    @Test
     void aQuietGroupIsForgottenAfterItsExpiry() throws Exception {
         harness.close();
         expiry = Duration.ofMinutes(10);
