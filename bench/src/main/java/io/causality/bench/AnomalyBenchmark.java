@@ -123,7 +123,11 @@ public final class AnomalyBenchmark {
         // the snapshot of 1,000,000 groups is larger than the in-memory default of 5 MB
         harness.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));
         if (rocksdb) {
-            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+            EmbeddedRocksDBStateBackend rocks = new EmbeddedRocksDBStateBackend();
+            // A slot's share of the cluster's managed memory (flink-conf: 256m over 4 slots);
+            // the harness would otherwise give RocksDB a few megabytes.
+            rocks.getMemoryConfiguration().setFixedMemoryPerSlot("64m");
+            harness.setStateBackend(rocks);
         }
         harness.setup();
         harness.open();

@@ -53,6 +53,13 @@ final class CompiledDetector {
     /** The group-by paths as one text: detectors with the same one put an event in one group. */
     final String groupedBy;
 
+    /**
+     * The kinds of event read and the group-by paths: detectors with the same one keep their slides
+     * of a group in one state entry. Those of one kind of event only, so that an event reads and
+     * writes the slides of the detectors it updates and not those of every other kind.
+     */
+    final String sharedBy;
+
     private final List<CompiledPattern> patterns = new ArrayList<>();
     private final List<EventPath> groupPaths = new ArrayList<>();
     private final EventPath valuePath;
@@ -63,6 +70,7 @@ final class CompiledDetector {
         this.detector = (Detector) rule.trigger();
         this.version = deployed.version();
         this.groupedBy = String.join("\n", detector.groupBy());
+        this.sharedBy = detector.selectors() + "\n" + groupedBy;
         for (var p : detector.measure().patterns()) {
             patterns.add(CompiledPattern.of(p));
         }

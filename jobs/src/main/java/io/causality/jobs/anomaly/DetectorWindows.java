@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * scan), and one event-time timer per app and slide end closes the windows that end there, judges
  * each group's window, steps its alert state and sends a record for each change.
  *
- * <p>State per app: {@code slides} (group-by paths and group → the open slides of each detector
- * that groups so, and when the group last sent), {@code memory} (detector and group → previous
- * value, alert state, baseline), {@code groups} (detector → how many groups it keeps). Detectors
- * arrive as broadcast rules; a new version that measures the same keeps this state, another one, or
- * a delete, clears it in every key at once.
+ * <p>State per app: {@code slides} (kinds of event read, group-by paths and group → the open slides
+ * of each detector that reads and groups so, and when the group last sent), {@code memory}
+ * (detector and group → previous value, alert state, baseline), {@code groups} (detector → how many
+ * groups it keeps). Detectors arrive as broadcast rules; a new version that measures the same keeps
+ * this state, another one, or a delete, clears it in every key at once.
  */
 public final class DetectorWindows
         extends KeyedBroadcastProcessFunction<String, EventRecord, RuleUpdate, AnomalyRecord> {
@@ -372,11 +372,13 @@ public final class DetectorWindows
                     continue;
                 }
                 if (!d.groupedBy.equals(groupedBy)) {
-                    String g = d.group(event);
-                    putShared(sharedKey, shared);
-                    group = g;
+                    group = d.group(event);
                     groupedBy = d.groupedBy;
-                    sharedKey = groupedBy + SEP + group;
+                }
+                String slidesKey = d.sharedBy + SEP + group;
+                if (!slidesKey.equals(sharedKey)) {
+                    putShared(sharedKey, shared);
+                    sharedKey = slidesKey;
                     // The heap backend hands out the stored object: it is updated in place, and
                     // put back for backends that keep bytes.
                     shared = slides.get(sharedKey);
@@ -542,7 +544,7 @@ public final class DetectorWindows
             throws Exception {
         Detector det = d.detector;
         GroupMemory m = memory.get(key);
-        String sharedKey = d.groupedBy + SEP + group;
+        String sharedKey = d.sharedBy + SEP + group;
         SharedSlides shared = slides.get(sharedKey);
         if (shared == null) {
             shared = new SharedSlides();
@@ -611,7 +613,7 @@ public final class DetectorWindows
 
     /** Removes a detector's slides of a group it forgets. */
     private void forgetSlides(CompiledDetector d, String group) throws Exception {
-        String sharedKey = d.groupedBy + SEP + group;
+        String sharedKey = d.sharedBy + SEP + group;
         SharedSlides shared = slides.get(sharedKey);
         if (shared != null) {
             shared.remove(d.name());

@@ -6,9 +6,10 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The open slides of one group for every detector of the app that groups by the same paths, by
- * detector: an event that ten such detectors read is one state read and write, not ten. A
- * detector's entry stays (maybe without slides) while its group is kept, and goes with it.
+ * The open slides of one group for the detectors of the app that read the same kinds of event and
+ * group by the same paths, by detector: an event that ten such detectors read is one state read and
+ * write, not ten. A detector's entry stays (maybe without slides) while its group is kept, and goes
+ * with it.
  */
 final class SharedSlides {
     /** The format of {@link #write}; a value of another format does not read. */
@@ -37,6 +38,11 @@ final class SharedSlides {
                 return;
             }
         }
+        append(detector, slides);
+    }
+
+    /** Adds a detector known not to be here. */
+    private void append(String detector, GroupSlides slides) {
         if (size == names.length) {
             names = Arrays.copyOf(names, size * 2);
             parts = Arrays.copyOf(parts, size * 2);
@@ -80,7 +86,7 @@ final class SharedSlides {
         SharedSlides s = new SharedSlides();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            s.put(in.readUTF(), GroupSlides.read(in));
+            s.append(in.readUTF(), GroupSlides.read(in));
         }
         return s;
     }
