@@ -69,8 +69,9 @@ final class CompiledDetector {
         this.rule = deployed.rule();
         this.detector = (Detector) rule.trigger();
         this.version = deployed.version();
-        this.groupedBy = String.join("\n", detector.groupBy());
-        this.sharedBy = detector.selectors() + "\n" + groupedBy;
+        // NUL is in no path or event name: two different lists never make the same text.
+        this.groupedBy = String.join("\u0000", detector.groupBy());
+        this.sharedBy = detector.selectors() + "\u0000" + groupedBy;
         for (var p : detector.measure().patterns()) {
             patterns.add(CompiledPattern.of(p));
         }

@@ -57,10 +57,14 @@ public final class DetectorWindows
 
     private static final MapStateDescriptor<String, SharedSlides> SLIDES =
             new MapStateDescriptor<>(
-                    "slides", StringSerializer.INSTANCE, GroupStateSerializer.Slides.INSTANCE);
+                    "group-slides",
+                    StringSerializer.INSTANCE,
+                    GroupStateSerializer.Slides.INSTANCE);
     private static final MapStateDescriptor<String, GroupMemory> MEMORY =
             new MapStateDescriptor<>(
-                    "memory", StringSerializer.INSTANCE, GroupStateSerializer.Memory.INSTANCE);
+                    "group-memory",
+                    StringSerializer.INSTANCE,
+                    GroupStateSerializer.Memory.INSTANCE);
 
     /** Detector → {groups kept, end of the last window closed}. */
     private static final MapStateDescriptor<String, long[]> GROUPS =
@@ -213,39 +217,51 @@ public final class DetectorWindows
         ctx.applyToKeyedState(
                 SLIDES,
                 (key, s) -> {
-                    List<String> holding = new ArrayList<>();
-                    for (Map.Entry<String, SharedSlides> en : s.entries()) {
-                        if (en.getValue().get(detector) != null) {
-                            holding.add(en.getKey());
-                        }
-                    }
-                    for (String k : holding) {
-                        SharedSlides shared = s.get(k);
-                        shared.remove(detector);
-                        if (shared.isEmpty()) {
+                    List<String> all = new ArrayList<>();
+                    s.keys().forEach(all::add);
+                    for (String k : all) {
+                        SharedSlides shared;
+                        try {
+                            shared = s.get(k);
+                        } catch (Exception e) {
+                            errors.inc(); // unreadable (RocksDB): it cannot be judged anyway
                             s.remove(k);
-                        } else {
-                            s.put(k, shared);
+                            continue;
+                        }
+                        if (shared != null && shared.remove(detector)) {
+                            if (shared.isEmpty()) {
+                                s.remove(k);
+                            } else {
+                                s.put(k, shared);
+                            }
                         }
                     }
                 });
         ctx.applyToKeyedState(
                 MEMORY,
                 (app, s) -> {
-                    if (before != null) {
-                        for (Map.Entry<String, GroupMemory> en : s.entries()) {
-                            if (en.getKey().startsWith(prefix)) {
+                    List<String> mine = new ArrayList<>();
+                    for (String k : s.keys()) {
+                        if (k.startsWith(prefix)) {
+                            mine.add(k);
+                        }
+                    }
+                    for (String k : mine) {
+                        if (before != null) {
+                            try {
                                 resolveCleared(
                                         before,
                                         app,
-                                        en.getKey().substring(prefix.length()),
-                                        en.getValue(),
+                                        k.substring(prefix.length()),
+                                        s.get(k),
                                         reason,
                                         out);
+                            } catch (Exception e) {
+                                errors.inc(); // unreadable: it goes with the rest
                             }
                         }
+                        s.remove(k);
                     }
-                    removePrefixed(s, prefix);
                 });
         ctx.applyToKeyedState(GROUPS, (key, s) -> s.remove(detector));
     }
@@ -270,18 +286,6 @@ public final class DetectorWindows
                             m.flap.firedAt,
                             reason));
             resolved.inc();
-        }
-    }
-
-    private static <V> void removePrefixed(MapState<String, V> s, String prefix) throws Exception {
-        List<String> gone = new ArrayList<>();
-        for (String k : s.keys()) {
-            if (k.startsWith(prefix)) {
-                gone.add(k);
-            }
-        }
-        for (String k : gone) {
-            s.remove(k);
         }
     }
 
@@ -378,13 +382,13 @@ public final class DetectorWindows
                 String slidesKey = d.sharedBy + SEP + group;
                 if (!slidesKey.equals(sharedKey)) {
                     putShared(sharedKey, shared);
-                    sharedKey = slidesKey;
+                    sharedKey = null;
+                    shared = null;
                     // The heap backend hands out the stored object: it is updated in place, and
                     // put back for backends that keep bytes.
-                    shared = slides.get(sharedKey);
-                    if (shared == null) {
-                        shared = new SharedSlides();
-                    }
+                    SharedSlides stored = slides.get(slidesKey);
+                    shared = stored == null ? new SharedSlides() : stored;
+                    sharedKey = slidesKey;
                 }
                 String key = d.name() + SEP + group;
                 GroupSlides g = shared.get(d.name());
@@ -508,11 +512,16 @@ public final class DetectorWindows
             try {
                 boolean kept = close(d, app, group, key, t - d.detector.latenessMillis(), out);
                 left.merge(name, kept ? 1 : 0, Integer::sum);
-            } catch (RuntimeException ex) {
-                // A group whose evaluation fails is dropped, never kept failing forever.
+            } catch (Exception ex) {
+                // A group whose evaluation fails, or whose state cannot be read (RocksDB), is
+                // dropped, never kept failing forever.
                 errors.inc();
                 memory.remove(key);
-                forgetSlides(d, group);
+                try {
+                    forgetSlides(d, group);
+                } catch (Exception unreadable) {
+                    slides.remove(d.sharedBy + SEP + group);
+                }
                 left.merge(name, 0, Integer::sum);
                 LOG.warn(
                         "detector {} failed closing a window of app {}, group dropped: {}",

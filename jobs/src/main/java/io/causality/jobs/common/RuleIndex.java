@@ -202,6 +202,9 @@ public final class RuleIndex<T> {
     }
 
     private static List<String> apps(Rule rule) {
-        return rule.apps().isEmpty() ? List.of(ALL_APPS) : rule.apps();
+        // Each app once: a rule that names one twice must not be filed, or removed, twice.
+        return rule.apps().isEmpty()
+                ? List.of(ALL_APPS)
+                : List.copyOf(new LinkedHashSet<>(rule.apps()));
     }
 }

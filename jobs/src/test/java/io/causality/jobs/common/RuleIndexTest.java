@@ -80,4 +80,18 @@ class RuleIndexTest {
         assertThat(index.get("conversion")).isNotNull();
         assertThat(index.all()).hasSize(1);
     }
+
+    @Test
+    void aRuleThatNamesAnAppTwiceIsReplacedAndRemovedCleanly() throws Exception {
+        RuleIndex<Rule> index = new RuleIndex<>(r -> r);
+        index.put(
+                rule("rule \"twice\" for app \"shop\", \"shop\" on app_open then emit \"t\" end"));
+        assertThat(index.candidates("shop", "app_open", null))
+                .extracting(Rule::name)
+                .containsExactly("twice");
+        index.put(
+                rule("rule \"twice\" for app \"shop\", \"shop\" on app_open then emit \"u\" end"));
+        assertThat(index.remove("twice")).isNotNull();
+        assertThat(index.candidates("shop", "app_open", null)).isEmpty();
+    }
 }
