@@ -11,7 +11,9 @@ import io.causality.processes.StackLayout;
 import io.causality.rules.topic.RuleTopic;
 import io.causality.schemas.EventJson;
 import io.causality.stack.LocalStack;
+import io.causality.stack.SavepointPolicy;
 import io.causality.stack.StackConfig;
+import io.causality.stack.StackJobs;
 import io.causality.stack.TrinoClient;
 import io.causality.stack.demo.IngestClient;
 import io.causality.stack.rules.RulesCommand;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -546,6 +549,86 @@ class LakeThroughClusterIT {
         } finally {
             gone.stop(0);
         }
+    }
+
+    /**
+     * The operator's commands for the jobs (docs/stack.md): a stop with a savepoint is recorded and
+     * a resume starts from it; an upgrade to a jar that cannot run rolls back to the jar that ran,
+     * from the same savepoint; an upgrade to the built jar runs it. Events sent between these steps
+     * land in the lake, all of them and each once. Then the savepoints are listed by job, cleaned
+     * by a policy that keeps the newest of each, and every job is healthy.
+     */
+    @Test
+    @Order(6)
+    void jobsStopResumeAndUpgradeThroughSavepointsAndAFailedUpgradeRollsBack(@TempDir Path dir)
+            throws Exception {
+        StackJobs jobs = stack.jobs();
+        StackJobs.StackJob warehouse = jobs.named("warehouse").get(0);
+        IngestClient client = new IngestClient(stack.config().ingestUrl());
+        String key = stack.demoKeys().get("demo-game");
+        Path game = stack.lake().resolve("events").resolve("app_id=demo-game");
+        Set<String> accepted = new HashSet<>(sendAppOpens(client, key, 300));
+
+        Path savepoint = jobs.stop(warehouse, jobs.activeId(warehouse).orElseThrow());
+        assertThat(jobs.activeId(warehouse)).isEmpty();
+        assertThat(jobs.recordedSavepoint(warehouse)).contains(savepoint);
+        accepted.addAll(sendAppOpens(client, key, 300)); // into Kafka while the job is stopped
+        var resumed = jobs.ensure(warehouse, null, false);
+        assertThat(resumed).as("submitted from the savepoint").isPresent();
+        jobs.retire(List.of(resumed.get()), Duration.ofSeconds(60));
+        assertThat(jobs.recordedSavepoint(warehouse)).as("retired once checkpointed").isEmpty();
+
+        Path broken = dir.resolve("broken.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(broken))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("README"));
+            zip.write("no job in here".getBytes(StandardCharsets.UTF_8));
+        }
+        Path ran = jobs.runningJar(warehouse).orElseThrow();
+        String before = jobs.activeId(warehouse).orElseThrow();
+        assertThat(jobs.upgrade(warehouse, broken)).as("the broken jar is rolled back").isFalse();
+        assertThat(jobs.activeId(warehouse)).isPresent().isNotEqualTo(Optional.of(before));
+        assertThat(jobs.runningJar(warehouse)).contains(ran);
+        accepted.addAll(sendAppOpens(client, key, 300));
+
+        assertThat(jobs.upgrade(warehouse, jobs.builtJar())).isTrue();
+        accepted.addAll(sendAppOpens(client, key, 300));
+
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> LakeFiles.eventIds(game).containsAll(accepted));
+        assertThat(LakeFiles.eventIds(game)).doesNotHaveDuplicates().containsAll(accepted);
+
+        var mine = jobs.savepoints().stream().filter(s -> s.job().equals("warehouse")).toList();
+        assertThat(mine).as("stop, failed upgrade, upgrade").hasSizeGreaterThanOrEqualTo(3);
+        jobs.clean(new SavepointPolicy(1, Duration.ZERO), Instant.now());
+        assertThat(jobs.savepoints().stream().filter(s -> s.job().equals("warehouse")))
+                .as("the newest stays")
+                .containsExactly(mine.get(0));
+
+        // The lag is as of the last checkpoint: the offsets are committed when it completes.
+        StringBuilder table = new StringBuilder();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> {
+                            var out = new java.io.ByteArrayOutputStream();
+                            boolean healthy =
+                                    jobs.printHealth(
+                                            new java.io.PrintStream(
+                                                    out, true, StandardCharsets.UTF_8),
+                                            Instant.now());
+                            table.setLength(0);
+                            table.append(out.toString(StandardCharsets.UTF_8));
+                            return healthy
+                                    && table.toString()
+                                            .lines()
+                                            .anyMatch(
+                                                    l ->
+                                                            l.startsWith("warehouse | RUNNING")
+                                                                    && l.contains(
+                                                                            "causality.events 0"));
+                        });
+        System.out.print(table);
     }
 
     private static void sendHook(IngestClient client, String key, int n) throws Exception {

@@ -329,6 +329,20 @@ public final class FlinkCluster {
      */
     public String submit(Path jar, String entryClass, List<String> args, String savepoint)
             throws IOException, InterruptedException {
+        return submit(jar, entryClass, args, savepoint, false);
+    }
+
+    /**
+     * As {@link #submit(Path, String, List, String)}; with {@code allowNonRestoredState}, state in
+     * the savepoint that no operator of the new job takes is dropped instead of failing the start.
+     */
+    public String submit(
+            Path jar,
+            String entryClass,
+            List<String> args,
+            String savepoint,
+            boolean allowNonRestoredState)
+            throws IOException, InterruptedException {
         String boundary = "causality-" + UUID.randomUUID();
         byte[] head =
                 ("--"
@@ -357,6 +371,7 @@ public final class FlinkCluster {
         args.forEach(run.putArray("programArgsList")::add);
         if (savepoint != null) {
             run.put("savepointPath", savepoint);
+            run.put("allowNonRestoredState", allowNonRestoredState);
         }
         HttpResponse<String> started =
                 http.send(
@@ -367,6 +382,106 @@ public final class FlinkCluster {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         return json(started, "running " + entryClass).path("jobid").asText();
+    }
+
+    /**
+     * How a job is doing, beyond its state.
+     *
+     * @param startedAt when the job (this run of it) started, epoch millis
+     * @param restarts how often it restarted since
+     * @param lastCheckpointAt when its latest checkpoint completed, epoch millis, or -1
+     * @param failure the latest failure's first line, if any
+     * @param inPerSecond records its sources read per second
+     * @param outPerSecond records its sinks take per second
+     */
+    public record JobHealth(
+            String id,
+            String state,
+            long startedAt,
+            long restarts,
+            long completedCheckpoints,
+            long lastCheckpointAt,
+            Optional<String> failure,
+            double inPerSecond,
+            double outPerSecond) {}
+
+    /** The job's health, or empty if the cluster does not know the job. */
+    public Optional<JobHealth> health(String jobId) throws InterruptedException {
+        Optional<JsonNode> job = get("/jobs/" + jobId);
+        if (job.isEmpty()) {
+            return Optional.empty();
+        }
+        long restarts =
+                firstValue(get("/jobs/" + jobId + "/metrics?get=numRestarts"))
+                        .map(Double::longValue)
+                        .orElse(0L);
+        JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints").orElse(null);
+        long completed =
+                checkpoints == null ? 0 : checkpoints.path("counts").path("completed").asLong(0);
+        long lastAt =
+                checkpoints == null
+                        ? -1
+                        : checkpoints
+                                .path("latest")
+                                .path("completed")
+                                .path("latest_ack_timestamp")
+                                .asLong(-1);
+        Optional<String> failure =
+                get("/jobs/" + jobId + "/exceptions")
+                        .map(e -> e.path("exceptionHistory").path("entries").path(0))
+                        .filter(e -> !e.isMissingNode())
+                        .map(
+                                e ->
+                                        e.path("stacktrace")
+                                                .asText(e.path("exceptionName").asText())
+                                                .lines()
+                                                .findFirst()
+                                                .orElse(""));
+        double in = 0;
+        double out = 0;
+        for (JsonNode vertex : job.get().path("vertices")) {
+            String metrics =
+                    "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks";
+            List<String> wanted = new java.util.ArrayList<>();
+            for (JsonNode available : array(get(metrics + "/metrics"))) {
+                String id = available.path("id").asText();
+                // Sources are named Source__<name>, sinks <name>__Writer (Flink 2's sink v2).
+                if ((id.startsWith("Source__") && id.endsWith(".numRecordsOutPerSecond"))
+                        || id.endsWith("__Writer.numRecordsInPerSecond")) {
+                    wanted.add(id);
+                }
+            }
+            if (wanted.isEmpty()) {
+                continue;
+            }
+            for (JsonNode value :
+                    array(get(metrics + "/metrics?agg=sum&get=" + String.join(",", wanted)))) {
+                String id = value.path("id").asText();
+                double sum = value.path("sum").asDouble();
+                if (id.startsWith("Source__")) {
+                    in += sum;
+                } else {
+                    out += sum;
+                }
+            }
+        }
+        return Optional.of(
+                new JobHealth(
+                        jobId,
+                        job.get().path("state").asText(),
+                        job.get().path("start-time").asLong(),
+                        restarts,
+                        completed,
+                        lastAt,
+                        failure,
+                        in,
+                        out));
+    }
+
+    private static Optional<Double> firstValue(Optional<JsonNode> answer) {
+        return answer.map(a -> a.path(0).path("value"))
+                .filter(v -> !v.isMissingNode())
+                .map(v -> Double.parseDouble(v.asText("0")));
     }
 
     /** Waits until the job and all its tasks run (a restored job needs a moment before that). */
@@ -473,9 +588,35 @@ public final class FlinkCluster {
 
     private static JsonNode json(HttpResponse<String> r, String what) throws IOException {
         if (r.statusCode() / 100 != 2) {
-            throw new IOException(what + " failed: HTTP " + r.statusCode() + " " + r.body());
+            throw new IOException(
+                    what + " failed: HTTP " + r.statusCode() + " " + errorOf(r.body()));
         }
         return EventJson.mapper().readTree(r.body());
+    }
+
+    /**
+     * What a REST error says, in a line: the innermost cause of the server's stack trace (such as
+     * {@code ClassNotFoundException: ...}), else the body.
+     */
+    static String errorOf(String body) {
+        String text = body;
+        try {
+            JsonNode errors = EventJson.mapper().readTree(body).path("errors");
+            if (errors.isArray() && !errors.isEmpty()) {
+                StringBuilder all = new StringBuilder();
+                errors.forEach(e -> all.append(e.asText()).append('\n'));
+                text = all.toString();
+            }
+        } catch (IOException notJson) {
+            return body.lines().findFirst().orElse("");
+        }
+        String cause = null;
+        for (String line : text.lines().toList()) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            }
+        }
+        return cause != null ? cause : text.lines().findFirst().orElse("");
     }
 
     public void stop() throws IOException {

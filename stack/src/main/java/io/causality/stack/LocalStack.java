@@ -13,6 +13,7 @@ import io.causality.processes.PostgresServer;
 import io.causality.processes.StackLayout;
 import io.causality.processes.StackResources;
 import io.causality.schemas.lake.LakeSchema;
+import io.causality.stack.StackJobs.StackJob;
 import io.causality.webhooks.EndpointStore;
 import io.causality.webhooks.SchemaMigrations;
 import io.causality.webhooks.SecretBox;
@@ -23,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -119,16 +119,13 @@ public final class LocalStack {
         return s3.bucketDir(S3Server.LAKE_BUCKET);
     }
 
-    /** Where `down` records the savepoint a job resumes from at the next `up`. */
-    private Path savepointFile(StackJob job) {
-        return layout.home().resolve("flink/" + job.label() + ".savepoint");
+    /** The stack's Flink jobs: submit, stop, upgrade, savepoints. */
+    public StackJobs jobs() {
+        return new StackJobs(flink, kafka, layout, root, jobList(), out);
     }
 
-    /** A Flink job the stack runs: its name on the cluster, a short label, what to start. */
-    record StackJob(String name, String label, String entryClass, List<String> args) {}
-
     /** The jobs `up` submits, in order; `down` stops them in reverse. */
-    List<StackJob> jobs() {
+    private List<StackJob> jobList() {
         return List.of(
                 new StackJob(
                         WAREHOUSE_JOB,
@@ -249,11 +246,12 @@ public final class LocalStack {
         if (config.flinkEnabled()) {
             step("S3 (s3proxy)", s3.process(), () -> s3.start(Duration.ofSeconds(60)));
             step("Flink", flink.jobManager(), () -> flink.start(Duration.ofSeconds(120)));
-            List<Resumed> resumed = new java.util.ArrayList<>();
-            for (StackJob job : jobs()) {
-                ensureJob(job).ifPresent(resumed::add);
+            StackJobs jobs = jobs();
+            List<StackJobs.Resumed> resumed = new java.util.ArrayList<>();
+            for (StackJob job : jobs.all()) {
+                jobs.ensure(job, null, false).ifPresent(resumed::add);
             }
-            retire(resumed, Duration.ofSeconds(60));
+            jobs.retire(resumed, Duration.ofSeconds(60));
             startTrino();
         } else {
             out.println("  " + pad("Flink") + "not started (CAUSALITY_FLINK=off)");
@@ -369,185 +367,6 @@ public final class LocalStack {
     }
 
     /**
-     * Submits a job unless it runs, resuming from the newest of the savepoint `down` took and the
-     * checkpoints its runs retained (after an unclean stop those are newer: resuming from the
-     * savepoint would write everything since again). Returns the job's id if it was submitted from
-     * a savepoint or checkpoint, to retire the old ones once it has checkpointed past them.
-     */
-    private Optional<Resumed> ensureJob(StackJob job) throws Exception {
-        var running = flink.activeJob(job.name());
-        if (running.isPresent()) {
-            out.println("  " + pad(job.label()) + "already running (job " + running.get() + ")");
-            return Optional.empty();
-        }
-        Optional<ResumePoint> from =
-                ResumePoint.newest(recordedSavepoint(job), checkpointRoots(job));
-        String id =
-                flink.submit(
-                        jobsJar(),
-                        job.entryClass(),
-                        job.args(),
-                        from.map(p -> p.path().toUri().toString()).orElse(null));
-        Files.writeString(
-                jobIdsFile(job),
-                id + "\n",
-                StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        out.println(
-                "  "
-                        + pad(job.label())
-                        + "submitted (job "
-                        + id
-                        + from.map(
-                                        p ->
-                                                ", resumed from "
-                                                        + (p.savepoint()
-                                                                ? "savepoint "
-                                                                : "checkpoint ")
-                                                        + p.path())
-                                .orElse("")
-                        + ")");
-        return from.isPresent() ? Optional.of(new Resumed(job, id)) : Optional.empty();
-    }
-
-    /** A job submitted from a savepoint or checkpoint. */
-    private record Resumed(StackJob job, String id) {}
-
-    /**
-     * Once a resumed job has completed a checkpoint of its own, what it resumed from is retired:
-     * the savepoint marker is removed and the checkpoints of earlier runs deleted, so that neither
-     * is ever resumed from again. A job that does not checkpoint within the wait keeps them; the
-     * next {@code up} still takes the newest.
-     */
-    private void retire(List<Resumed> resumed, Duration wait)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        List<Resumed> left = new java.util.ArrayList<>(resumed);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            for (Resumed r : List.copyOf(left)) {
-                if (flink.completedCheckpoints(r.id()) > 0) {
-                    Files.deleteIfExists(savepointFile(r.job()));
-                    forgetRunsBefore(r.job(), r.id());
-                    out.println(
-                            "  "
-                                    + pad(r.job().label())
-                                    + "checkpointed; earlier savepoint and checkpoints retired");
-                    left.remove(r);
-                }
-            }
-            if (!left.isEmpty()) {
-                Thread.sleep(500); // checkpoints come every few seconds; the deadline bounds it
-            }
-        }
-    }
-
-    /** Where `down` records the savepoint, if it recorded one. */
-    private Optional<Path> recordedSavepoint(StackJob job) throws IOException {
-        Path file = savepointFile(job);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        String location = Files.readString(file, StandardCharsets.UTF_8).trim();
-        // Flink says where as a file: URI.
-        return Optional.of(
-                location.startsWith("file:")
-                        ? Path.of(java.net.URI.create(location))
-                        : Path.of(location));
-    }
-
-    /** The ids of the job's runs since the last clean stop, one per line. */
-    private Path jobIdsFile(StackJob job) {
-        return layout.home().resolve("flink/" + job.label() + ".runs");
-    }
-
-    private List<Path> checkpointRoots(StackJob job) throws IOException {
-        Path file = jobIdsFile(job);
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                .map(String::trim)
-                .filter(id -> !id.isEmpty())
-                .map(id -> flink.checkpoints().resolve(id))
-                .toList();
-    }
-
-    /** Deletes the checkpoints of the job's runs other than the given one (null: all). */
-    private void forgetRunsBefore(StackJob job, String current) throws IOException {
-        for (Path root : checkpointRoots(job)) {
-            if (current == null || !root.getFileName().toString().equals(current)) {
-                StackLayout.deleteTree(root);
-            }
-        }
-        if (current == null) {
-            Files.deleteIfExists(jobIdsFile(job));
-        } else {
-            Files.writeString(jobIdsFile(job), current + "\n", StandardCharsets.UTF_8);
-        }
-    }
-
-    private Path jobsJar() throws IOException {
-        try (var files = Files.list(root.resolve("jobs/target"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith("-flink.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () ->
-                                    new IOException(
-                                            "no jobs jar in "
-                                                    + root.resolve("jobs/target")
-                                                    + "; build it with ./causality (it builds what is missing)"));
-        }
-    }
-
-    /**
-     * Stops a job with a savepoint so that the next `up` resumes with nothing lost or doubled. A
-     * job that cannot take one (it may still be restoring) is retried; if it still fails, the job
-     * is cancelled and the next `up` resumes from its newest retained checkpoint: never from an
-     * older savepoint, which would write again what was committed since.
-     */
-    private void stopJob(StackJob job, String jobId) throws IOException, InterruptedException {
-        Path savepointFile = savepointFile(job);
-        IOException last = null;
-        for (int attempt = 1; attempt <= 3; attempt++) {
-            try {
-                flink.awaitRunning(jobId, Duration.ofSeconds(60));
-                String savepoint = flink.stopWithSavepoint(jobId, Duration.ofSeconds(120));
-                Files.writeString(savepointFile, savepoint, StandardCharsets.UTF_8);
-                // The savepoint is newer than every checkpoint of the job's runs.
-                forgetRunsBefore(job, null);
-                out.println("  " + pad(job.label()) + "stopped with savepoint " + savepoint);
-                return;
-            } catch (IOException e) {
-                last = e;
-                out.println(
-                        "  "
-                                + pad(job.label())
-                                + "savepoint attempt "
-                                + attempt
-                                + " failed: "
-                                + e.getMessage().lines().findFirst().orElse(""));
-            }
-        }
-        var checkpoint = flink.latestCheckpoint(jobId);
-        flink.cancel(jobId);
-        if (checkpoint.isPresent()) {
-            Files.writeString(savepointFile, checkpoint.get(), StandardCharsets.UTF_8);
-            out.println(
-                    "  "
-                            + pad(job.label())
-                            + "cancelled; the next up resumes from checkpoint "
-                            + checkpoint.get());
-        } else {
-            throw new IOException(
-                    "the "
-                            + job.label()
-                            + " job could take neither a savepoint nor a checkpoint; it was cancelled",
-                    last);
-        }
-    }
-
-    /**
      * Waits for the warehouse job to complete two checkpoints (files are committed at checkpoints,
      * and the second one surely covers everything already in Kafka), then prints the lake by
      * partition.
@@ -642,7 +461,7 @@ public final class LocalStack {
     }
 
     private static String pad(String s) {
-        return String.format("%-12s", s);
+        return StackJobs.pad(s);
     }
 
     /** The webhook endpoints in this stack's database, their secrets sealed with its key. */
@@ -737,12 +556,13 @@ public final class LocalStack {
 
     public void down() throws IOException, InterruptedException {
         if (flink.jobManager().running().isPresent()) {
-            List<StackJob> reversed = new java.util.ArrayList<>(jobs());
+            StackJobs jobs = jobs();
+            List<StackJob> reversed = new java.util.ArrayList<>(jobs.all());
             java.util.Collections.reverse(reversed);
             for (StackJob job : reversed) {
                 var id = flink.activeJob(job.name());
                 if (id.isPresent()) {
-                    stopJob(job, id.get());
+                    jobs.stop(job, id.get());
                 }
             }
         }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
             Causality.Sql.class,
             Causality.Rules.class,
             Causality.Keys.class,
+            JobsCli.class,
             EndpointsCli.class,
             DeliveriesCli.class
         })
@@ -66,11 +67,22 @@ public final class Causality {
         }
     }
 
-    @Command(name = "status", description = "Show which components run; exit 1 if any does not.")
+    @Command(
+            name = "status",
+            description =
+                    "Show which components run and how each job does (state, uptime, restarts,"
+                            + " last checkpoint, input lag, records/s); exit 1 if any component"
+                            + " does not run or any job is unhealthy.")
     static final class Status implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            return stack().status() ? 0 : 1;
+            LocalStack stack = stack();
+            boolean ok = stack.status();
+            if (stack.config().flinkEnabled() && stack.flink().jobManager().running().isPresent()) {
+                System.out.println();
+                ok &= stack.jobs().printHealth(System.out, java.time.Instant.now());
+            }
+            return ok ? 0 : 1;
         }
     }
 
