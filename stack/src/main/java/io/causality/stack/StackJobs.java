@@ -348,7 +348,15 @@ public final class StackJobs {
      */
     public boolean printHealth(PrintStream to, Instant now) throws Exception {
         boolean all = true;
-        Map<String, Long> lag = lag();
+        Map<String, Long> lag;
+        String lagUnknown = null;
+        try {
+            lag = lag();
+        } catch (Exception e) {
+            // Kafka down or slow: the jobs' state is still worth showing.
+            lag = Map.of();
+            lagUnknown = "unknown (Kafka: " + e.getClass().getSimpleName() + ")";
+        }
         List<List<com.fasterxml.jackson.databind.JsonNode>> rows = new ArrayList<>();
         var text = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
         for (StackJob job : jobs) {
@@ -380,20 +388,28 @@ public final class StackJobs {
                 cells.add(age(up));
                 cells.add(Long.toString(j.restarts()));
                 cells.add(sinceCheckpoint == null ? "none yet" : age(sinceCheckpoint) + " ago");
+                final Map<String, Long> lags = lag;
                 cells.add(
-                        String.join(
-                                ", ",
-                                lag.entrySet().stream()
-                                        .filter(e -> e.getKey().startsWith(job.name() + " "))
-                                        .map(
-                                                e ->
-                                                        e.getKey()
-                                                                        .substring(
-                                                                                job.name().length()
-                                                                                        + 1)
-                                                                + " "
-                                                                + e.getValue())
-                                        .toList()));
+                        lagUnknown != null
+                                ? lagUnknown
+                                : String.join(
+                                        ", ",
+                                        lags.entrySet().stream()
+                                                .filter(
+                                                        e ->
+                                                                e.getKey()
+                                                                        .startsWith(
+                                                                                job.name() + " "))
+                                                .map(
+                                                        e ->
+                                                                e.getKey()
+                                                                                .substring(
+                                                                                        job.name()
+                                                                                                        .length()
+                                                                                                + 1)
+                                                                        + " "
+                                                                        + e.getValue())
+                                                .toList()));
                 cells.add(String.format("%.1f", j.inPerSecond()));
                 cells.add(String.format("%.1f", j.outPerSecond()));
                 cells.add(healthy ? "yes" : "NO");
