@@ -1,5 +1,9 @@
 package io.causality.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.causality.schemas.EventJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +56,21 @@ public final class TopicRead {
                                         : new String(
                                                 r.value(), java.nio.charset.StandardCharsets.UTF_8))
                 .toList();
+    }
+
+    /** The values read as JSON (a record without a value is left out). */
+    public static List<JsonNode> json(String bootstrapServers, String topic) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String v : values(bootstrapServers, topic)) {
+            if (v != null) {
+                try {
+                    out.add(EventJson.mapper().readTree(v));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("not JSON in " + topic + ": " + v, e);
+                }
+            }
+        }
+        return out;
     }
 
     /** A header of each record as text (null where a record lacks it). */

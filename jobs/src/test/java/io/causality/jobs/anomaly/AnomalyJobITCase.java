@@ -12,11 +12,9 @@ import io.causality.processes.KafkaBroker;
 import io.causality.rules.json.DeployedRule;
 import io.causality.rules.parse.Parser;
 import io.causality.rules.topic.RuleTopic;
-import io.causality.schemas.EventJson;
 import io.causality.testing.TestKafka;
 import io.causality.testing.TopicRead;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,16 +124,7 @@ class AnomalyJobITCase {
     }
 
     private static List<JsonNode> read(String topic) {
-        return TopicRead.values(kafka.bootstrapServers(), topic).stream()
-                .map(
-                        v -> {
-                            try {
-                                return EventJson.mapper().readTree(v);
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                        })
-                .toList();
+        return TopicRead.json(kafka.bootstrapServers(), topic);
     }
 
     private static List<JsonNode> anomaliesOf(String app) {

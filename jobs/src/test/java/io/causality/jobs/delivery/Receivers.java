@@ -18,31 +18,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Local webhook receivers on 127.0.0.1 for the delivery tests: each path behaves its own way and
  * records what it received, with whether the signature verified under the endpoint's secret.
  */
-final class Receivers implements AutoCloseable {
+public final class Receivers implements AutoCloseable {
     /** One request as received. */
-    record Received(String path, String webhookId, boolean verified, String body, long atMillis) {}
+    public record Received(
+            String path, String webhookId, boolean verified, String body, long atMillis) {}
 
     /** How a path answers its n-th request (1-based). */
-    interface Behaviour {
+    public interface Behaviour {
         void answer(HttpExchange ex, int n) throws IOException;
     }
 
     private final HttpServer server;
     private final Map<String, WebhookSecret> secrets = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
 
-    Receivers() throws IOException {
+    public Receivers() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    void route(String path, WebhookSecret secret, Behaviour behaviour) {
+    public void route(String path, WebhookSecret secret, Behaviour behaviour) {
         secrets.put(path, secret);
         server.createContext(
                 path,
@@ -70,7 +71,7 @@ final class Receivers implements AutoCloseable {
                 });
     }
 
-    static void answer(HttpExchange ex, int status, Map<String, String> headers)
+    public static void answer(HttpExchange ex, int status, Map<String, String> headers)
             throws IOException {
         headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
         byte[] b = ("status " + status).getBytes(StandardCharsets.UTF_8);
@@ -79,7 +80,7 @@ final class Receivers implements AutoCloseable {
         ex.close();
     }
 
-    List<Received> at(String path) {
+    public List<Received> at(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 

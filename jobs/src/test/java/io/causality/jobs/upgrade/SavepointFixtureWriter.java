@@ -2,22 +2,16 @@ package io.causality.jobs.upgrade;
 
 import static org.awaitility.Awaitility.await;
 
-import io.causality.jobs.common.JobEnvironment;
-import io.causality.jobs.common.KafkaEndpoints;
-import io.causality.jobs.common.RawRecord;
-import io.causality.jobs.common.RawRecordDeserializer;
-import io.causality.jobs.reaction.ReactionJob;
-import io.causality.jobs.reaction.ReactionOptions;
-import io.causality.jobs.reaction.ReactionSettings;
-import io.causality.jobs.warehouse.WarehouseJob;
-import io.causality.jobs.warehouse.WarehouseOptions;
-import io.causality.jobs.warehouse.WarehouseSettings;
+import io.causality.jobs.delivery.Receivers;
 import io.causality.processes.KafkaBroker;
 import io.causality.rules.json.DeployedRule;
-import io.causality.rules.parse.Parser;
-import io.causality.rules.topic.RuleTopic;
 import io.causality.testing.TestKafka;
+import io.causality.testing.TestPostgres;
 import io.causality.testing.TopicRead;
+import io.causality.webhooks.EndpointStore;
+import io.causality.webhooks.SchemaMigrations;
+import io.causality.webhooks.SecretBox;
+import io.causality.webhooks.WebhookSecret;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,31 +20,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writes the savepoint fixtures that {@code SavepointUpgradeITCase} restores: both jobs of the
- * current code run against a real broker, see the events of {@code events.jsonl}, and are stopped
- * with a savepoint, which is copied to {@code src/test/resources/savepoints/<release>/}. Not part
- * of the test run (its name matches no test pattern): run it once per release whose savepoints the
- * next release must restore, {@code mvn -pl jobs verify -Dit.test=SavepointFixtureWriter
- * -Dfixture.release=<name>} (docs/upgrades.md).
+ * Writes the savepoint fixtures that {@code SavepointRescaleITCase} restores: each of the four jobs
+ * of the current code runs against a real broker (and the delivery job a real PostgreSQL), at
+ * parallelism 1 and again at 2, sees what {@link FixtureJobs} sends it, and is stopped with a
+ * savepoint, copied to {@code src/test/resources/savepoints/<release>/p<n>/<job>/} with the records
+ * of the topics the jobs read ({@code p<n>/topics/}). Not part of the test run (its name matches no
+ * test pattern): run it once per release whose savepoints the next release must restore, {@code mvn
+ * -pl jobs verify -Dit.test=SavepointFixtureWriter -Dfixture.release=<name>} (docs/upgrades.md).
+ * The helpers below also describe the first release's fixture ({@code v0.1-5af963d}), which {@code
+ * SavepointUpgradeITCase} restores.
  */
 class SavepointFixtureWriter {
     static final String EVENTS = "fx.events";
@@ -67,26 +54,82 @@ class SavepointFixtureWriter {
             throw new IllegalArgumentException("-Dfixture.release=<name> is required");
         }
         Path out = Path.of("src/test/resources/savepoints", release).toAbsolutePath();
-        KafkaBroker kafka =
-                TestKafka.start(
-                        List.of(
-                                new NewTopic(EVENTS, 1, (short) 1),
-                                new NewTopic(RULES, 1, (short) 1)
-                                        .configs(Map.of("cleanup.policy", "compact")),
-                                new NewTopic(DLQ, 1, (short) 1),
-                                new NewTopic(MATCHES, 1, (short) 1),
-                                new NewTopic(ACTIONS, 1, (short) 1),
-                                new NewTopic(STATUS, 1, (short) 1)));
-        try {
-            List<String> events = events();
-            produce(kafka, events);
-            Files.createDirectories(out);
-            Files.write(out.resolve("events.jsonl"), events, StandardCharsets.UTF_8);
-            warehouse(kafka, out.resolve("warehouse"), events.size());
-            reaction(kafka, out.resolve("reaction"));
+        for (int parallelism : List.of(1, 2)) {
+            write(out.resolve("p" + parallelism), parallelism);
+        }
+    }
+
+    private static void write(Path out, int parallelism) throws Exception {
+        KafkaBroker kafka = TestKafka.start(FixtureJobs.topics());
+        try (TestPostgres postgres = TestPostgres.start();
+                Receivers receivers = new Receivers()) {
+            SchemaMigrations.apply(postgres.dataSource());
+            EndpointStore endpoints =
+                    new EndpointStore(postgres.dataSource(), new SecretBox(FixtureJobs.SECRET_KEY));
+            for (String e : FixtureJobs.ENDPOINTS) {
+                WebhookSecret secret =
+                        endpoints.add("fx-shop", e, receivers.url("/" + e), null, false).secret();
+                receivers.route("/" + e, secret, (ex, n) -> Receivers.answer(ex, 503, Map.of()));
+            }
+            FixtureJobs.sendInputs(kafka);
+            Path work = Path.of("target", "fixture-" + UUID.randomUUID()).toAbsolutePath();
+            Path lake = work.resolve("lake");
+            Path keyFile = FixtureJobs.keyFile(work);
+            for (String name : FixtureJobs.JOBS) {
+                StreamExecutionEnvironment env = FixtureJobs.env(parallelism, null);
+                FixtureJobs.build(name, env, kafka, lake, postgres.jdbcUrl(), keyFile);
+                JobClient job = env.executeAsync("fixture-" + name);
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> failFast(job) && seen(name, kafka, lake, receivers));
+                // A few checkpoint intervals with nothing new, so that the savepoint holds no
+                // file or request in flight; a fixture, not a test.
+                Thread.sleep(3000);
+                String savepoint =
+                        job.stopWithSavepoint(
+                                        false,
+                                        work.resolve("savepoints").toUri().toString(),
+                                        SavepointFormatType.CANONICAL)
+                                .get(60, TimeUnit.SECONDS);
+                if (name.equals("delivery")
+                        && receivers.received.size() != FixtureJobs.ENDPOINTS.size()) {
+                    throw new IllegalStateException(
+                            "a retry went before the savepoint: "
+                                    + receivers.received
+                                    + "; the fixture would hold no delivery waiting for it");
+                }
+                copy(Path.of(java.net.URI.create(savepoint)), out.resolve(name));
+            }
+            for (String topic : FixtureJobs.INPUTS) {
+                TopicDump.write(kafka, topic, out.resolve("topics").resolve(topic + ".tsv"));
+            }
         } finally {
             kafka.stop();
         }
+    }
+
+    /** Whether the job has seen what its fixture must hold. */
+    private static boolean seen(String job, KafkaBroker kafka, Path lake, Receivers receivers)
+            throws Exception {
+        return switch (job) {
+            case "warehouse" -> committed(lake) > 0 && !inFlight(lake);
+            case "reaction" ->
+                    TopicRead.values(kafka.bootstrapServers(), FixtureJobs.MATCHES).stream()
+                                    .anyMatch(m -> m.contains("\"rule\":\"probe\""))
+                            && TopicRead.values(kafka.bootstrapServers(), FixtureJobs.MATCHES)
+                                    .stream()
+                                    .anyMatch(m -> m.contains("\"rule\":\"signups\""));
+            case "anomaly" ->
+                    TopicRead.values(kafka.bootstrapServers(), FixtureJobs.ANOMALIES).stream()
+                            .anyMatch(a -> a.contains("\"detector\":\"seen\""));
+            // Both first attempts failed and went to the retry topic, to be held for an hour.
+            case "delivery" ->
+                    receivers.received.size() >= FixtureJobs.ENDPOINTS.size()
+                            && TopicRead.values(kafka.bootstrapServers(), FixtureJobs.RETRIES)
+                                            .size()
+                                    >= FixtureJobs.ENDPOINTS.size();
+            default -> throw new IllegalArgumentException(job);
+        };
     }
 
     /**
@@ -168,119 +211,10 @@ class SavepointFixtureWriter {
                         + " then emit \"sales\" end\n"
                         + "rule \"convert\" sequence by $.user_id within 1h"
                         + " user_signup followed by purchase_complete then emit \"growth\" end\n"
-                        + "rule \"probe\" on app_open then emit \"probes\" end\n";
-        List<DeployedRule> out = new ArrayList<>();
-        for (var r : Parser.parse("fixture.rules", text).rules()) {
-            out.add(new DeployedRule(r, 1, Instant.parse("2026-12-01T09:00:00Z"), "fixture"));
-        }
-        return out;
-    }
-
-    private static void produce(KafkaBroker kafka, List<String> events) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            for (String e : events) {
-                producer.send(
-                        new ProducerRecord<>(
-                                EVENTS,
-                                null,
-                                recordTime(e),
-                                null,
-                                e.getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-    }
-
-    private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        JobEnvironment.configure(new Configuration()));
-        env.setParallelism(1);
-        env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
-        return env;
-    }
-
-    private static KafkaSource<RawRecord> source(KafkaBroker kafka, String group) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setTopics(EVENTS)
-                .setGroupId(group)
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RawRecordDeserializer())
-                .build();
-    }
-
-    private static void warehouse(KafkaBroker kafka, Path out, int events) throws Exception {
-        Path work = Path.of("target", "fixture-" + UUID.randomUUID()).toAbsolutePath();
-        Configuration config = new Configuration();
-        config.set(WarehouseOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.set(WarehouseOptions.DLQ_TOPIC, DLQ);
-        config.set(WarehouseOptions.COMPACTION_CHECKPOINTS, 1);
-        WarehouseSettings settings =
-                WarehouseSettings.forLake(work.resolve("lake").toUri().toString(), config);
-        StreamExecutionEnvironment env = env();
-        new WarehouseJob(
-                        settings,
-                        source(kafka, "fx-warehouse"),
-                        WarehouseJob.lakeSink(settings),
-                        KafkaEndpoints.deadLetterSink(settings.kafka()))
-                .build(env);
-        JobClient job = env.executeAsync("fixture-warehouse");
-        // Everything compacted and committed, and a few more checkpoints, so that the savepoint
-        // holds no file in flight (its state then names no path of this machine).
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .until(
-                        () ->
-                                committed(work.resolve("lake")) > 0
-                                        && !inFlight(work.resolve("lake")));
-        Thread.sleep(3000); // a few checkpoint intervals with nothing new; a fixture, not a test
-        String savepoint =
-                job.stopWithSavepoint(
-                                false,
-                                work.resolve("savepoints").toUri().toString(),
-                                SavepointFormatType.CANONICAL)
-                        .get(60, TimeUnit.SECONDS);
-        copy(Path.of(java.net.URI.create(savepoint)), out.resolve("savepoint"));
-    }
-
-    private static void reaction(KafkaBroker kafka, Path out) throws Exception {
-        Path work = Path.of("target", "fixture-" + UUID.randomUUID()).toAbsolutePath();
-        new RuleTopic(kafka.bootstrapServers(), RULES).publish(rules(), List.of());
-        Configuration config = new Configuration();
-        config.set(ReactionOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.set(ReactionOptions.RULES_TOPIC, RULES);
-        config.set(ReactionOptions.MATCHES_TOPIC, MATCHES);
-        config.set(ReactionOptions.ACTIONS_TOPIC, ACTIONS);
-        config.set(ReactionOptions.DLQ_TOPIC, DLQ);
-        config.set(ReactionOptions.RULE_STATUS_TOPIC, STATUS);
-        config.set(ReactionOptions.TRANSACTIONAL_ID_PREFIX, "fx-reaction");
-        config.set(ReactionOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(1));
-        config.set(ReactionOptions.IDLENESS, Duration.ofMinutes(5));
-        StreamExecutionEnvironment env = env();
-        ReactionJob.withEvents(ReactionSettings.from(config), source(kafka, "fx-reaction"))
-                .build(env);
-        JobClient job = env.executeAsync("fixture-reaction");
-        // The rules may come after the first events; then the events are sent again (the job
-        // drops them as duplicates if it had seen them) until the probe has matched.
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .until(
-                        () ->
-                                TopicRead.values(kafka.bootstrapServers(), MATCHES).stream()
-                                        .anyMatch(m -> m.contains("\"rule\":\"probe\"")));
-        Thread.sleep(3000); // a few checkpoint intervals with nothing new; a fixture, not a test
-        String savepoint =
-                job.stopWithSavepoint(
-                                false,
-                                work.resolve("savepoints").toUri().toString(),
-                                SavepointFormatType.CANONICAL)
-                        .get(60, TimeUnit.SECONDS);
-        copy(Path.of(java.net.URI.create(savepoint)), out.resolve("savepoint"));
+                        + "rule \"probe\" on app_open then emit \"probes\" end\n"
+                        // Its match shows the signup went past the evaluator, into the sequence.
+                        + "rule \"signups\" on user_signup then emit \"signups\" end\n";
+        return FixtureJobs.deployed("fixture.rules", text);
     }
 
     private static boolean failFast(JobClient job) throws Exception {

@@ -70,9 +70,17 @@ class SavepointUpgradeITCase {
         kafka =
                 TestKafka.start(
                         List.of(
-                                new NewTopic(SavepointFixtureWriter.EVENTS, 1, (short) 1),
+                                // The fixture's records are from the day it was written:
+                                // nothing may expire by age.
+                                new NewTopic(SavepointFixtureWriter.EVENTS, 1, (short) 1)
+                                        .configs(Map.of("retention.ms", "-1")),
                                 new NewTopic(SavepointFixtureWriter.RULES, 1, (short) 1)
-                                        .configs(Map.of("cleanup.policy", "compact")),
+                                        .configs(
+                                                Map.of(
+                                                        "cleanup.policy",
+                                                        "compact",
+                                                        "retention.ms",
+                                                        "-1")),
                                 new NewTopic(SavepointFixtureWriter.DLQ, 1, (short) 1),
                                 new NewTopic(SavepointFixtureWriter.MATCHES, 1, (short) 1),
                                 new NewTopic(SavepointFixtureWriter.ACTIONS, 1, (short) 1),
