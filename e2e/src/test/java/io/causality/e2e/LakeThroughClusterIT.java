@@ -590,7 +590,23 @@ class LakeThroughClusterIT {
         assertThat(jobs.runningJar(warehouse)).contains(ran);
         accepted.addAll(sendAppOpens(client, key, 300));
 
-        assertThat(jobs.upgrade(warehouse, jobs.builtJar())).isTrue();
+        // A jar of other content (the build's, with one more file): the job moves to it, and a
+        // stop and resume keep it there rather than going back to the build's.
+        Path changed = dir.resolve("changed.jar");
+        Files.copy(jobs.builtJar(), changed);
+        try (var zip = java.nio.file.FileSystems.newFileSystem(changed)) {
+            Files.writeString(zip.getPath("/upgrade-marker.txt"), "a newer release");
+        }
+        assertThat(jobs.upgrade(warehouse, changed)).isTrue();
+        Path upgraded = jobs.runningJar(warehouse).orElseThrow();
+        assertThat(upgraded).isNotEqualTo(ran);
+        assertThat(Files.mismatch(upgraded, changed)).as("a copy of the new jar").isEqualTo(-1L);
+        accepted.addAll(sendAppOpens(client, key, 300));
+        jobs.stop(warehouse, jobs.activeId(warehouse).orElseThrow());
+        var again = jobs.ensure(warehouse, null, false);
+        assertThat(again).isPresent();
+        jobs.retire(List.of(again.get()), Duration.ofSeconds(60));
+        assertThat(jobs.runningJar(warehouse)).contains(upgraded);
         accepted.addAll(sendAppOpens(client, key, 300));
 
         await().atMost(Duration.ofSeconds(120))
@@ -599,7 +615,7 @@ class LakeThroughClusterIT {
         assertThat(LakeFiles.eventIds(game)).doesNotHaveDuplicates().containsAll(accepted);
 
         var mine = jobs.savepoints().stream().filter(s -> s.job().equals("warehouse")).toList();
-        assertThat(mine).as("stop, failed upgrade, upgrade").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(mine).as("stop, failed upgrade, upgrade, stop").hasSizeGreaterThanOrEqualTo(4);
         jobs.clean(new SavepointPolicy(1, Duration.ZERO), Instant.now());
         assertThat(jobs.savepoints().stream().filter(s -> s.job().equals("warehouse")))
                 .as("the newest stays")

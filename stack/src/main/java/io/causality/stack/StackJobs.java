@@ -100,6 +100,19 @@ public final class StackJobs {
         return flink.activeJob(job.name());
     }
 
+    /** The state of the job's active run (RUNNING, RESTARTING, ...), if it has one. */
+    public Optional<String> state(StackJob job) throws IOException, InterruptedException {
+        var id = flink.activeJob(job.name());
+        return id.isEmpty()
+                ? Optional.empty()
+                : flink.health(id.get()).map(FlinkCluster.JobHealth::state);
+    }
+
+    /** What a resume of the stopped job starts from: the newest savepoint or checkpoint. */
+    public Optional<ResumePoint> resumePoint(StackJob job) throws IOException {
+        return ResumePoint.newest(recordedSavepoint(job), checkpointRoots(job));
+    }
+
     // ---- submit and resume ----
 
     /**
@@ -116,6 +129,10 @@ public final class StackJobs {
             out.println("  " + pad(job.label()) + "already running (job " + running.get() + ")");
             return Optional.empty();
         }
+        if (from != null) {
+            // Recorded until the run has checkpointed past it: a cleanup keeps it meanwhile.
+            Files.writeString(savepointFile(job), from.toUri().toString(), StandardCharsets.UTF_8);
+        }
         Optional<ResumePoint> point =
                 from != null
                         ? Optional.of(
@@ -124,7 +141,12 @@ public final class StackJobs {
                                         Files.getLastModifiedTime(from.resolve("_metadata")),
                                         !from.getFileName().toString().startsWith("chk-")))
                         : ResumePoint.newest(recordedSavepoint(job), checkpointRoots(job));
-        String id = submit(job, builtJar(), point.map(ResumePoint::path), allowNonRestoredState);
+        // The jar the job last ran: a rolled back upgrade stays rolled back, and only `jobs
+        // upgrade` moves a job to a newly built jar.
+        Optional<Path> ran = runningJar(job).filter(Files::exists);
+        Path jar = ran.isPresent() ? ran.get() : builtJar();
+        String id = submit(job, jar, point.map(ResumePoint::path), allowNonRestoredState);
+        boolean newer = ran.isPresent() && builtJarDiffersFrom(ran.get());
         out.println(
                 "  "
                         + pad(job.label())
@@ -138,8 +160,18 @@ public final class StackJobs {
                                                                 : "checkpoint ")
                                                         + p.path())
                                 .orElse("")
-                        + (allowNonRestoredState ? ", state of removed operators dropped" : "")
+                        + (allowNonRestoredState && point.isPresent()
+                                ? ", state of removed operators dropped"
+                                : "")
                         + ")");
+        if (newer) {
+            out.println(
+                    "  "
+                            + pad("")
+                            + "it runs the jar it ran before; `causality jobs upgrade "
+                            + job.label()
+                            + "` moves it to the newly built one");
+        }
         return point.isPresent() ? Optional.of(new Resumed(job, id)) : Optional.empty();
     }
 
@@ -167,7 +199,7 @@ public final class StackJobs {
      * is ever resumed from again. A job that does not checkpoint within the wait keeps them; the
      * next resume still takes the newest.
      */
-    public void retire(List<Resumed> resumed, Duration wait)
+    public List<Resumed> retire(List<Resumed> resumed, Duration wait)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         List<Resumed> left = new ArrayList<>(resumed);
@@ -182,6 +214,18 @@ public final class StackJobs {
                 Thread.sleep(500); // checkpoints come every few seconds; the deadline bounds it
             }
         }
+        for (Resumed r : left) {
+            out.println(
+                    "  "
+                            + pad(r.job().label())
+                            + "NO checkpoint within "
+                            + wait.toSeconds()
+                            + " s (job "
+                            + r.id()
+                            + "): what it resumed from is kept; `causality jobs status` shows how"
+                            + " it is");
+        }
+        return left;
     }
 
     private void retired(Resumed r) throws IOException {
@@ -280,11 +324,11 @@ public final class StackJobs {
             return true;
         }
         out.println("  " + pad(job.label()) + "the new jar failed: " + failure);
-        if (next != null && flink.activeJob(job.name()).isPresent()) {
-            flink.cancel(next);
-            Poll.forThe("the failed run to stop", Duration.ofSeconds(60), Duration.ofMillis(250))
-                    .until(() -> flink.activeJob(job.name()).isEmpty());
-        }
+        // Whatever failed (even a submit that timed out after Flink had started the run), no
+        // run of the new jar may go on beside the one rolled back to.
+        cancelEveryRun(job);
+        // Its checkpoints are newer than the savepoint; no resume may start from them.
+        forgetRunsBefore(job, null);
         if (oldJar == null || !Files.exists(oldJar)) {
             out.println(
                     "  "
@@ -295,10 +339,24 @@ public final class StackJobs {
                             + savepoint);
             return false;
         }
-        String back = submit(job, oldJar, Optional.of(savepoint), false);
-        String again = awaitHealthy(back);
+        String again;
+        String back = null;
+        try {
+            back = submit(job, oldJar, Optional.of(savepoint), false);
+            again = awaitHealthy(back);
+        } catch (IOException e) {
+            again = e.getMessage().lines().findFirst().orElse("");
+        }
         if (again != null) {
-            throw new IOException("rolling back failed too: " + again);
+            cancelEveryRun(job);
+            forgetRunsBefore(job, null);
+            throw new IOException(
+                    "rolling back failed too: "
+                            + again
+                            + "; the job is stopped, and `causality jobs resume "
+                            + job.label()
+                            + "` starts it from "
+                            + savepoint);
         }
         out.println(
                 "  "
@@ -309,6 +367,17 @@ public final class StackJobs {
                         + savepoint);
         retired(new Resumed(job, back));
         return false;
+    }
+
+    /** Cancels the job's active runs, one after the other, and waits until none is left. */
+    private void cancelEveryRun(StackJob job) throws IOException, InterruptedException {
+        Optional<String> active;
+        while ((active = flink.activeJob(job.name())).isPresent()) {
+            String id = active.get();
+            flink.cancel(id);
+            Poll.forThe("job " + id + " to stop", Duration.ofSeconds(60), Duration.ofMillis(250))
+                    .until(() -> !flink.activeJob(job.name()).equals(Optional.of(id)));
+        }
     }
 
     /** Null once the job runs and has completed a checkpoint; else what went wrong. */
@@ -352,10 +421,16 @@ public final class StackJobs {
         String lagUnknown = null;
         try {
             lag = lag();
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
             // Kafka down or slow: the jobs' state is still worth showing.
             lag = Map.of();
-            lagUnknown = "unknown (Kafka: " + e.getClass().getSimpleName() + ")";
+            Throwable cause =
+                    e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                            ? e.getCause()
+                            : e;
+            lagUnknown = "unknown (Kafka: " + cause.getClass().getSimpleName() + ")";
         }
         List<List<com.fasterxml.jackson.databind.JsonNode>> rows = new ArrayList<>();
         var text = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
@@ -652,7 +727,7 @@ public final class StackJobs {
     private Path keep(Path jar) throws IOException {
         Path dir = flinkDir().resolve("jars");
         Files.createDirectories(dir);
-        Path kept = dir.resolve(sha256(jar).substring(0, 16) + ".jar");
+        Path kept = dir.resolve(keptName(jar));
         if (!Files.exists(kept)) {
             Path part = dir.resolve(kept.getFileName() + ".part");
             Files.copy(jar, part, StandardCopyOption.REPLACE_EXISTING);
@@ -678,6 +753,32 @@ public final class StackJobs {
                 }
             }
         }
+    }
+
+    /** Whether a jar has been built that is not the kept one. */
+    private boolean builtJarDiffersFrom(Path kept) throws IOException {
+        Path built;
+        try {
+            built = builtJar();
+        } catch (IOException none) {
+            return false;
+        }
+        return !kept.getFileName().toString().equals(keptName(built));
+    }
+
+    /** Hashes of the jars seen, by path, size and time: each jar is read once per command. */
+    private final Map<String, String> keptNames = new java.util.HashMap<>();
+
+    /** A kept jar's name: its content's hash. */
+    private String keptName(Path jar) throws IOException {
+        String seen =
+                jar.toAbsolutePath() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar);
+        String name = keptNames.get(seen);
+        if (name == null) {
+            name = sha256(jar).substring(0, 16) + ".jar";
+            keptNames.put(seen, name);
+        }
+        return name;
     }
 
     private static String sha256(Path file) throws IOException {

@@ -48,14 +48,24 @@ final class JobsCli {
             StackJobs jobs = jobs(Causality.stack());
             for (StackJob job : jobs.all()) {
                 var id = jobs.activeId(job);
+                String state = id.isEmpty() ? "stopped" : jobs.state(job).orElse("SUBMITTED");
                 System.out.printf(
                         "  %-10s %-22s %s%s%n",
                         job.label(),
                         job.name(),
-                        id.map(i -> "RUNNING  job " + i).orElse("stopped"),
-                        jobs.recordedSavepoint(job)
-                                .map(p -> "  (resumes from " + p + ")")
-                                .orElse(""));
+                        id.map(i -> String.format("%-11s job %s", state, i)).orElse(state),
+                        id.isPresent()
+                                ? ""
+                                : jobs.resumePoint(job)
+                                        .map(
+                                                p ->
+                                                        "  (resumes from "
+                                                                + (p.savepoint()
+                                                                        ? "savepoint "
+                                                                        : "checkpoint ")
+                                                                + p.path()
+                                                                + ")")
+                                        .orElse("  (starts from the beginning)"));
             }
             return 0;
         }
@@ -86,15 +96,23 @@ final class JobsCli {
             StackJobs jobs = jobs(Causality.stack());
             List<StackJob> named = new ArrayList<>(jobs.named(job));
             java.util.Collections.reverse(named); // as `down`: the delivery job first
+            int rc = 0;
             for (StackJob j : named) {
                 var id = jobs.activeId(j);
                 if (id.isEmpty()) {
                     System.out.printf("  %-12sdoes not run%n", j.label());
-                } else {
+                    continue;
+                }
+                try {
                     jobs.stop(j, id.get());
+                } catch (java.io.IOException e) {
+                    // The others are still stopped: a savepoint of one job is no reason to keep
+                    // the rest running.
+                    System.out.printf("  %-12sNOT stopped: %s%n", j.label(), e.getMessage());
+                    rc = 1;
                 }
             }
-            return 0;
+            return rc;
         }
     }
 
@@ -132,12 +150,20 @@ final class JobsCli {
                             from + " is not a complete savepoint or checkpoint (no _metadata)");
                 }
             }
+            if (from != null && jobs.activeId(named.get(0)).isPresent()) {
+                throw new IllegalArgumentException(
+                        "the "
+                                + named.get(0).label()
+                                + " job runs: `causality jobs stop "
+                                + named.get(0).label()
+                                + "` first, then resume it --from "
+                                + from);
+            }
             List<StackJobs.Resumed> resumed = new ArrayList<>();
             for (StackJob j : named) {
                 jobs.ensure(j, from, allowNonRestoredState).ifPresent(resumed::add);
             }
-            jobs.retire(resumed, Duration.ofSeconds(60));
-            return 0;
+            return jobs.retire(resumed, Duration.ofSeconds(60)).isEmpty() ? 0 : 1;
         }
     }
 
@@ -162,7 +188,12 @@ final class JobsCli {
             Path next = jar != null ? jar : jobs.builtJar();
             boolean all = true;
             for (StackJob j : jobs.named(job)) {
-                all &= jobs.upgrade(j, next);
+                try {
+                    all &= jobs.upgrade(j, next);
+                } catch (java.io.IOException | IllegalStateException e) {
+                    System.out.printf("  %-12sNOT upgraded: %s%n", j.label(), e.getMessage());
+                    all = false;
+                }
             }
             return all ? 0 : 1;
         }
@@ -201,7 +232,7 @@ final class JobsCli {
                         StackJobs.bytes(s.bytes()),
                         s.path(),
                         s.resumePoint()
-                                ? "  <- resume point"
+                                ? "  <- recorded (kept)"
                                 : going.contains(s) ? "  (expired)" : "");
             }
             System.out.printf("%d savepoints%n", all.size());
