@@ -95,14 +95,7 @@ public final class KafkaBroker {
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
         p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.setProperty("log.dirs", dataDir.resolve("logs").toString());
-        p.setProperty("num.partitions", "3");
-        p.setProperty("offsets.topic.replication.factor", "1");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
-        p.setProperty("group.initial.rebalance.delay.ms", "0");
-        p.setProperty("auto.create.topics.enable", "false");
+        p.putAll(SETTINGS);
         Path file = confDir.resolve("kafka-server.properties");
         Files.createDirectories(confDir);
         try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -110,6 +103,21 @@ public final class KafkaBroker {
         }
         return file;
     }
+
+    /**
+     * The broker's settings beyond its addresses and folders: one node, no topic made by accident.
+     * The containers' broker (docker-compose.yml) has the same.
+     */
+    public static final java.util.Map<String, String> SETTINGS =
+            java.util.Map.of(
+                    "num.partitions", "3",
+                    "offsets.topic.replication.factor", "1",
+                    "transaction.state.log.replication.factor", "1",
+                    "transaction.state.log.min.isr", "1",
+                    "share.coordinator.state.topic.replication.factor", "1",
+                    "share.coordinator.state.topic.min.isr", "1",
+                    "group.initial.rebalance.delay.ms", "0",
+                    "auto.create.topics.enable", "false");
 
     public Admin admin() {
         Properties p = new Properties();
@@ -149,6 +157,13 @@ public final class KafkaBroker {
     /** Creates the project's topics; existing ones are left as they are. */
     public void createTopics(List<NewTopic> topics) throws IOException {
         try (Admin admin = admin()) {
+            createTopics(admin, topics);
+        }
+    }
+
+    /** Creates the topics on the broker the admin client talks to; existing ones stay. */
+    public static void createTopics(Admin admin, List<NewTopic> topics) throws IOException {
+        try {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing =
                     topics.stream().filter(t -> !existing.contains(t.name())).toList();

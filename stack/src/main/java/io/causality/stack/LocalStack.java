@@ -3,7 +3,6 @@ package io.causality.stack;
 import com.zaxxer.hikari.HikariDataSource;
 import io.causality.contracts.JobNames;
 import io.causality.contracts.MetricNames;
-import io.causality.contracts.OptionKeys;
 import io.causality.contracts.Topics;
 import io.causality.ingest.auth.KeyAdmin;
 import io.causality.processes.KafkaBroker;
@@ -126,58 +125,20 @@ public final class LocalStack {
 
     /** The jobs `up` submits, in order; `down` stops them in reverse. */
     private List<StackJob> jobList() {
-        return List.of(
-                new StackJob(
-                        WAREHOUSE_JOB,
-                        "warehouse",
-                        "io.causality.jobs.warehouse.WarehouseJob",
-                        List.of(
-                                "--" + OptionKeys.LAKE_PATH,
-                                lakeUri(),
-                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
-                                kafka.bootstrapServers(),
-                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
-                                CHECKPOINT_SECONDS + "s",
-                                "--" + OptionKeys.LAKE_COMPACTION_CHECKPOINTS,
-                                Integer.toString(COMPACTION_CHECKPOINTS))),
-                new StackJob(
-                        REACTION_JOB,
-                        "reaction",
-                        "io.causality.jobs.reaction.ReactionJob",
-                        List.of(
-                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
-                                kafka.bootstrapServers(),
-                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
-                                config.reactionCheckpoint().toMillis() + "ms")),
-                new StackJob(
-                        ANOMALY_JOB,
-                        "anomaly",
-                        "io.causality.jobs.anomaly.AnomalyJob",
-                        List.of(
-                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
-                                kafka.bootstrapServers(),
-                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
-                                CHECKPOINT_SECONDS + "s")),
-                new StackJob(
-                        DELIVERY_JOB,
-                        "delivery",
-                        "io.causality.jobs.delivery.DeliveryJob",
-                        List.of(
-                                "--" + OptionKeys.KAFKA_BOOTSTRAP_SERVERS,
-                                kafka.bootstrapServers(),
-                                "--" + OptionKeys.CHECKPOINT_INTERVAL,
-                                CHECKPOINT_SECONDS + "s",
-                                "--" + OptionKeys.DB_URL,
-                                postgres.jdbcUrl(),
-                                "--" + OptionKeys.DB_USER,
-                                PostgresServer.USER,
-                                "--" + OptionKeys.DELIVERY_SECRET_KEY_FILE,
-                                deliveryKeyFile().toString(),
-                                // Local receivers only: the demo's, on this machine.
-                                "--" + OptionKeys.DELIVERY_ALLOWED_NETWORKS,
-                                "127.0.0.1/32",
-                                "--" + OptionKeys.DELIVERY_ALLOW_HTTP,
-                                "true")));
+        return JobSpecs.of(
+                new JobSpecs.Where(
+                        kafka.bootstrapServers(),
+                        lakeUri(),
+                        Duration.ofSeconds(CHECKPOINT_SECONDS),
+                        config.reactionCheckpoint(),
+                        COMPACTION_CHECKPOINTS,
+                        postgres.jdbcUrl(),
+                        PostgresServer.USER,
+                        null,
+                        deliveryKeyFile().toString(),
+                        // Local receivers only: the demo's, on this machine.
+                        "127.0.0.1/32",
+                        true));
     }
 
     /** The key that seals the endpoints' secrets, in a file only its owner reads, for the job. */

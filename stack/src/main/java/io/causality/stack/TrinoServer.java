@@ -148,26 +148,36 @@ public final class TrinoServer {
                 StandardCharsets.UTF_8);
         // The catalog holds the S3 secret key: readable by its owner only.
         Path lake = catalogs.resolve(CATALOG + ".properties");
-        LocalSecrets.writePrivate(
-                lake,
-                String.join(
-                        "\n",
-                        "connector.name=hive",
-                        // The metastore is a folder; local:///metastore is inside the Trino home.
-                        "hive.metastore=file",
-                        "hive.metastore.catalog.dir=local:///metastore",
-                        "fs.native-local.enabled=true",
-                        "local.location=" + home,
-                        "fs.native-s3.enabled=true",
-                        "s3.endpoint=" + s3.endpoint(),
-                        "s3.path-style-access=true",
-                        "s3.region=us-east-1",
-                        "s3.aws-access-key=" + s3.accessKey(),
-                        "s3.aws-secret-key=" + s3.secretKey(),
-                        // Partitions the sync has not seen removed yet are skipped, not errors.
-                        "hive.ignore-absent-partitions=true",
-                        ""));
+        StringBuilder text = new StringBuilder();
+        catalog(s3.endpoint(), s3.accessKey(), s3.secretKey(), home.toString())
+                .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        LocalSecrets.writePrivate(lake, text.toString());
         return etc;
+    }
+
+    /**
+     * The lake catalog: the Hive connector over S3, its metastore a folder ({@code
+     * local:///metastore} under {@code localLocation}). The containers' catalog
+     * (deploy/compose/trino/lake.properties) has the same settings but for where S3 and the folder
+     * are.
+     */
+    public static java.util.Map<String, String> catalog(
+            String s3Endpoint, String accessKey, String secretKey, String localLocation) {
+        java.util.Map<String, String> c = new java.util.LinkedHashMap<>();
+        c.put("connector.name", "hive");
+        c.put("hive.metastore", "file");
+        c.put("hive.metastore.catalog.dir", "local:///metastore");
+        c.put("fs.native-local.enabled", "true");
+        c.put("local.location", localLocation);
+        c.put("fs.native-s3.enabled", "true");
+        c.put("s3.endpoint", s3Endpoint);
+        c.put("s3.path-style-access", "true");
+        c.put("s3.region", "us-east-1");
+        c.put("s3.aws-access-key", accessKey);
+        c.put("s3.aws-secret-key", secretKey);
+        // Partitions the sync has not seen removed yet are skipped, not errors.
+        c.put("hive.ignore-absent-partitions", "true");
+        return c;
     }
 
     public boolean stop() throws IOException {

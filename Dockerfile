@@ -1,0 +1,20 @@
+# The Causality image of docker-compose.yml: the ingest service (`ingest`) and the one-shot
+# cluster setup (`setup`, io.causality.stack.cli.ClusterSetup), with the jobs jar the setup
+# submits. Built from the repository with Maven, run on a JRE as an unprivileged user.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -DskipTests -Dspotless.check.skip=true -pl stack,jobs -am install \
+ && mvn -B -q -pl stack dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/out/lib \
+ && cp stack/target/causality-stack-*.jar /out/lib/ \
+ && cp jobs/target/*-flink.jar /out/causality-jobs.jar
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 causality
+COPY --from=build /out /opt/causality
+COPY deploy/compose/entrypoint.sh /opt/causality/entrypoint.sh
+COPY stack/src/main/resources/io/causality/stack/ingest-log4j2.xml /opt/causality/log4j2.xml
+USER causality
+EXPOSE 8080
+ENTRYPOINT ["/opt/causality/entrypoint.sh"]
+CMD ["ingest"]
