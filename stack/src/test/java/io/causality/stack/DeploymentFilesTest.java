@@ -3,8 +3,6 @@ package io.causality.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.causality.contracts.Topics;
 import io.causality.ingest.IngestConfig;
 import io.causality.ingest.Settings;
@@ -21,13 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.w3c.dom.Element;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml and the files it names: valid for a real compose tool (Debian's
@@ -36,8 +30,7 @@ import org.yaml.snakeyaml.Yaml;
  * ingest configuration, every file it mounts present, every port on 127.0.0.1.
  */
 class DeploymentFilesTest {
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Path ROOT = DeploymentFiles.ROOT;
 
     /** What deploy/compose/secrets.sh would put in .env; values for the test only. */
     private static final Map<String, String> ENV =
@@ -46,15 +39,8 @@ class DeploymentFilesTest {
                     "CAUSALITY_DB_PASSWORD", "db-password-for-the-test",
                     "CAUSALITY_SIGNING_SECRET", "a-signing-secret-of-at-least-32-characters");
 
-    /**
-     * The compose file as its tools read it: SnakeYAML resolves the anchors and merge keys ({@code
-     * <<: *flink}) that Jackson's YAML parser leaves as they are.
-     */
     private static JsonNode compose() throws IOException {
-        try (InputStream in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
-            Object tree = new Yaml().load(in);
-            return YAML.valueToTree(tree);
-        }
+        return DeploymentFiles.documents(ROOT.resolve("docker-compose.yml")).get(0);
     }
 
     private static JsonNode service(String name) throws IOException {
@@ -115,7 +101,7 @@ class DeploymentFilesTest {
 
     @Test
     void imagesAreTheVersionsOfTheParentPom() throws Exception {
-        Map<String, String> v = pomProperties();
+        Map<String, String> v = DeploymentFiles.pomProperties();
         assertThat(service("kafka").path("image").asText())
                 .isEqualTo("apache/kafka:" + v.get("kafka.version"));
         assertThat(service("trino").path("image").asText())
@@ -160,9 +146,7 @@ class DeploymentFilesTest {
         String script = Files.readString(ROOT.resolve("deploy/compose/secrets.sh"));
         String ignored = Files.readString(ROOT.resolve(".gitignore"));
         assertThat(ignored).contains("deploy/compose/secrets/", "/.env");
-        for (Iterator<Map.Entry<String, JsonNode>> it = compose().path("secrets").fields();
-                it.hasNext(); ) {
-            var secret = it.next();
+        for (Map.Entry<String, JsonNode> secret : compose().path("secrets").properties()) {
             assertThat(secret.getValue().path("file").asText())
                     .isEqualTo("./deploy/compose/secrets/" + secret.getKey());
             assertThat(script).contains(secret.getKey());
@@ -201,32 +185,15 @@ class DeploymentFilesTest {
     @Test
     void theFlinkConfigurationsAgree() throws Exception {
         Map<String, String> local =
-                flatten(
-                        YAML.readTree(
-                                ROOT.resolve("flink-conf/src/main/flink/config.yaml").toFile()));
+                DeploymentFiles.flinkConfig("flink-conf/src/main/flink/config.yaml");
         Map<String, String> container =
-                flatten(
-                        YAML.readTree(
-                                ROOT.resolve("flink-conf/src/main/container/config.yaml")
-                                        .toFile()));
-        for (String key :
-                List.of(
-                        "state.backend.type",
-                        "execution.checkpointing.mode",
-                        "execution.checkpointing.incremental",
-                        "execution.checkpointing.externalized-checkpoint-retention",
-                        "execution.checkpointing.num-retained",
-                        "restart-strategy.type",
-                        "metrics.reporter.prom.factory.class",
-                        "pipeline.auto-generate-uids",
-                        "pipeline.max-parallelism",
-                        "parallelism.default",
-                        "taskmanager.numberOfTaskSlots",
-                        "heartbeat.timeout",
-                        "s3.path.style.access")) {
+                DeploymentFiles.flinkConfig("flink-conf/src/main/container/config.yaml");
+        for (String key : DeploymentFiles.SHARED_FLINK_KEYS) {
             assertThat(local).as(key).containsKey(key);
             assertThat(container.get(key)).as(key).isEqualTo(local.get(key));
         }
+        assertThat(container.get("parallelism.default"))
+                .isEqualTo(local.get("parallelism.default"));
         assertThat(local.get("state.backend.type")).isEqualTo("rocksdb");
         assertThat(local.get("execution.checkpointing.incremental")).isEqualTo("true");
         assertThat(container.get("execution.checkpointing.dir")).startsWith("s3://");
@@ -270,8 +237,8 @@ class DeploymentFilesTest {
     void theIngestConfigurationLoads() throws Exception {
         JsonNode env = service("ingest").path("environment");
         Map<String, String> given = new HashMap<>();
-        env.fields()
-                .forEachRemaining(
+        env.properties()
+                .forEach(
                         e ->
                                 given.put(
                                         e.getKey(),
@@ -320,44 +287,5 @@ class DeploymentFilesTest {
         assertThat(jobs.get(3).args())
                 .contains("/run/secrets/delivery-secret-key", "/run/secrets/db-password")
                 .doesNotContain("--" + io.causality.contracts.OptionKeys.DELIVERY_ALLOW_HTTP);
-    }
-
-    private static Map<String, String> pomProperties() throws Exception {
-        var doc =
-                DocumentBuilderFactory.newInstance()
-                        .newDocumentBuilder()
-                        .parse(ROOT.resolve("pom.xml").toFile());
-        Element props = (Element) doc.getElementsByTagName("properties").item(0);
-        Map<String, String> out = new TreeMap<>();
-        var children = props.getChildNodes();
-        for (int i = 0; i < children.getLength(); i++) {
-            if (children.item(i) instanceof Element e) {
-                out.put(e.getTagName(), e.getTextContent().trim());
-            }
-        }
-        return out;
-    }
-
-    /** {@code a: {b: 1}} → {@code a.b = 1}; keys written with dots stay as they are. */
-    private static Map<String, String> flatten(JsonNode node) {
-        Map<String, String> out = new TreeMap<>();
-        flatten("", node, out);
-        return out;
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            node.fields()
-                    .forEachRemaining(
-                            e ->
-                                    flatten(
-                                            prefix.isEmpty()
-                                                    ? e.getKey()
-                                                    : prefix + "." + e.getKey(),
-                                            e.getValue(),
-                                            out));
-        } else {
-            out.put(prefix, node.asText());
-        }
     }
 }

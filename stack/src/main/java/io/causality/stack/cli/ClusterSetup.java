@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
 /**
  * The one-shot setup of a Causality cluster whose parts run elsewhere (the containers of
  * docker-compose.yml, a Kubernetes namespace): it waits for each part, then creates the topics,
- * migrates the database, submits the four jobs that do not run yet and defines the lake table, with
- * the same topic list, migrations, job arguments and table definition as the local stack. Every
- * option can be given as an environment variable ({@code --kafka} as {@code CAUSALITY_KAFKA}). Run
- * again, it leaves what exists as it is.
+ * migrates the database, submits the four jobs that do not run yet (unless told not to: on
+ * Kubernetes the operator runs them) and defines the lake table, with the same topic list,
+ * migrations, job arguments and table definition as the local stack. Every option can be given as
+ * an environment variable ({@code --kafka} as {@code CAUSALITY_KAFKA}). Run again, it leaves what
+ * exists as it is.
  */
 @Command(
         name = "causality-setup",
@@ -101,6 +102,15 @@ public final class ClusterSetup implements Callable<Integer> {
             description = "an app to create a write key for, printed once")
     String createKey;
 
+    @Option(
+            names = "--submit-jobs",
+            negatable = true,
+            defaultValue = "${env:CAUSALITY_SUBMIT_JOBS:-true}",
+            description =
+                    "submit the jobs to the Flink cluster at --flink (--no-submit-jobs where the"
+                            + " Flink Kubernetes Operator runs them)")
+    boolean submitJobs;
+
     @Option(names = "--wait", defaultValue = "PT5M", description = "for each part to answer")
     Duration wait;
 
@@ -138,34 +148,8 @@ public final class ClusterSetup implements Callable<Integer> {
             }
         }
 
-        step("Flink " + flink);
-        FlinkRest rest = new FlinkRest(flink);
-        Poll.forThe("a Flink TaskManager at " + flink, wait, Duration.ofSeconds(2))
-                .until(rest::hasTaskManager);
-        List<StackJob> jobs =
-                JobSpecs.of(
-                        new JobSpecs.Where(
-                                kafka,
-                                lake,
-                                checkpoint,
-                                checkpoint,
-                                3,
-                                dbUrl,
-                                dbUser,
-                                dbPasswordFile == null ? null : dbPasswordFile.toString(),
-                                deliveryKeyFile,
-                                allowedNetworks == null || allowedNetworks.isBlank()
-                                        ? null
-                                        : allowedNetworks,
-                                false));
-        for (StackJob job : jobs) {
-            var running = rest.activeJob(job.name());
-            if (running.isPresent()) {
-                done(job.label() + " already runs (job " + running.get() + ")");
-            } else {
-                String id = rest.submit(jobsJar, job.entryClass(), job.args(), null);
-                done(job.label() + " submitted (job " + id + ")");
-            }
+        if (submitJobs) {
+            submit();
         }
 
         step("Trino " + trino);
@@ -176,6 +160,42 @@ public final class ClusterSetup implements Callable<Integer> {
         done("table " + TrinoServer.CATALOG + "." + TrinoServer.SCHEMA + "." + LakeTable.NAME);
         System.out.println("Causality is set up.");
         return 0;
+    }
+
+    private void submit() throws Exception {
+        step("Flink " + flink);
+        FlinkRest rest = new FlinkRest(flink);
+        Poll.forThe("a Flink TaskManager at " + flink, wait, Duration.ofSeconds(2))
+                .until(rest::hasTaskManager);
+        List<StackJob> jobs = JobSpecs.of(where());
+        for (StackJob job : jobs) {
+            var running = rest.activeJob(job.name());
+            if (running.isPresent()) {
+                done(job.label() + " already runs (job " + running.get() + ")");
+            } else {
+                String id = rest.submit(jobsJar, job.entryClass(), job.args(), null);
+                done(job.label() + " submitted (job " + id + ")");
+            }
+        }
+    }
+
+    /**
+     * Where the jobs find what they use, as their arguments say: the jobs this submits, and those
+     * of deploy/kubernetes, which the Flink Kubernetes Operator submits (KubernetesFilesTest).
+     */
+    public JobSpecs.Where where() {
+        return new JobSpecs.Where(
+                kafka,
+                lake,
+                checkpoint,
+                checkpoint,
+                3,
+                dbUrl,
+                dbUser,
+                dbPasswordFile == null ? null : dbPasswordFile.toString(),
+                deliveryKeyFile,
+                allowedNetworks == null || allowedNetworks.isBlank() ? null : allowedNetworks,
+                false);
     }
 
     private static boolean tryTopics(Admin admin) {
