@@ -171,6 +171,7 @@ public final class DeliveryBenchmark {
                                     new NewTopic(topic, 1, (short) 1),
                                     new NewTopic(topic + ".retry", 1, (short) 1),
                                     new NewTopic(topic + ".deliveries-dlq", 1, (short) 1),
+                                    new NewTopic(topic + ".deliveries", 1, (short) 1),
                                     new NewTopic(topic + ".dlq", 1, (short) 1)))
                     .all()
                     .get();
@@ -216,6 +217,7 @@ public final class DeliveryBenchmark {
         job.set(DeliveryOptions.ACTIONS_TOPIC, topic);
         job.set(DeliveryOptions.RETRY_TOPIC, topic + ".retry");
         job.set(DeliveryOptions.DELIVERIES_DLQ_TOPIC, topic + ".deliveries-dlq");
+        job.set(DeliveryOptions.DELIVERIES_TOPIC, topic + ".deliveries");
         job.set(DeliveryOptions.DLQ_TOPIC, topic + ".dlq");
         job.set(DeliveryOptions.GROUP_ID, "bench-" + topic);
         job.set(DeliveryOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + topic);

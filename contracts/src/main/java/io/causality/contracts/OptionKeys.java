@@ -5,6 +5,9 @@ package io.causality.contracts;
  * as typed options with defaults and the stack passes when it submits them.
  */
 public final class OptionKeys {
+    /** The name a job runs under on the cluster (a second run of a job needs its own). */
+    public static final String JOB_NAME = "job.name";
+
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
     public static final String KAFKA_EVENTS_TOPIC = "kafka.events-topic";
     public static final String KAFKA_DLQ_TOPIC = "kafka.dlq-topic";
@@ -32,6 +35,7 @@ public final class OptionKeys {
     public static final String RULES_STARTUP_WAIT = "rules.startup-wait";
 
     public static final String KAFKA_RETRY_TOPIC = "kafka.retry-topic";
+    public static final String KAFKA_DELIVERIES_TOPIC = "kafka.deliveries-topic";
     public static final String DB_URL = "db.url";
     public static final String DB_USER = "db.user";
     public static final String DB_PASSWORD_FILE = "db.password-file";

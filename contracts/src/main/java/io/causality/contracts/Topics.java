@@ -20,6 +20,12 @@ public final class Topics {
     public static final String DELIVERIES_DLQ = "causality.deliveries.dlq";
 
     /**
+     * How each delivery ended (delivered, failed, refused), one record per ending, written by the
+     * delivery job exactly once: the lake's {@code deliveries} table.
+     */
+    public static final String DELIVERIES = "causality.deliveries";
+
+    /**
      * Deliveries waiting for their next attempt (or for the message before them on an ordered
      * endpoint), written and read by the delivery job itself: the long tail of retries waits here
      * and in timers, never in the job's async capacity.
@@ -41,6 +47,7 @@ public final class Topics {
                 new Spec(RULE_MATCHES, 1, false),
                 new Spec(ANOMALIES, 1, false),
                 new Spec(DELIVERIES_DLQ, 1, false),
-                new Spec(DELIVERIES_RETRY, 3, false));
+                new Spec(DELIVERIES_RETRY, 3, false),
+                new Spec(DELIVERIES, 1, false));
     }
 }

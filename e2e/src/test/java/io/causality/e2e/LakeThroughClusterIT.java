@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.contracts.Topics;
 import io.causality.ingest.segment.SegmentMapper;
-import io.causality.processes.StackLayout;
 import io.causality.rules.topic.RuleTopic;
 import io.causality.schemas.EventJson;
 import io.causality.stack.LocalStack;
 import io.causality.stack.SavepointPolicy;
-import io.causality.stack.StackConfig;
 import io.causality.stack.StackJobs;
 import io.causality.stack.TrinoClient;
 import io.causality.stack.demo.IngestClient;
@@ -63,22 +61,7 @@ class LakeThroughClusterIT {
 
     @BeforeAll
     static void up() throws Exception {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        Path home =
-                root.resolve("e2e/target/it/stack-" + UUID.randomUUID().toString().substring(0, 8));
-        StackConfig config =
-                new StackConfig(
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        true,
-                        FreePorts.next(),
-                        FreePorts.next(),
-                        FreePorts.next());
-        stack = new LocalStack(root, new StackLayout(home), config, System.out);
+        stack = TestStacks.create("stack");
         stack.up();
     }
 
@@ -514,10 +497,50 @@ class LakeThroughClusterIT {
 
             // Wired through: an event now, its webhook at the receiver.
             int before = delivered(receiver, app, name).size();
-            sendHook(client, key, ++n[0]);
+            String hooked = sendHook(client, key, ++n[0]);
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> delivered(receiver, app, name).size() > before);
             assertThat(receiver.lastBody(app, name)).contains("\"n\":" + n[0]);
+
+            // Why did that endpoint get that webhook: one query over the lake joins the event,
+            // the rule's match and the delivery (docs/warehouse.md).
+            List<List<String>> why = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(
+                            () -> {
+                                stack.lakeTable().sync();
+                                why.clear();
+                                stack.trino()
+                                        .client()
+                                        .query(
+                                                "SELECT e.event_id, m.rule, d.endpoint, d.status,"
+                                                        + " d.delivery_id FROM deliveries d JOIN"
+                                                        + " rule_matches m ON m.match_id ="
+                                                        + " d.match_id AND m.app_id = d.app_id"
+                                                        + " CROSS JOIN UNNEST(CAST(json_parse("
+                                                        + "m.event_ids_json) AS array(varchar)))"
+                                                        + " AS t(event_id) JOIN events e ON"
+                                                        + " e.event_id = t.event_id AND e.app_id"
+                                                        + " = m.app_id WHERE e.event_id = '"
+                                                        + hooked
+                                                        + "'",
+                                                Duration.ofSeconds(60))
+                                        .rows()
+                                        .forEach(
+                                                r ->
+                                                        why.add(
+                                                                r.stream()
+                                                                        .map(JsonNode::asText)
+                                                                        .toList()));
+                                return !why.isEmpty();
+                            });
+            assertThat(why).hasSize(1);
+            assertThat(why.get(0).subList(0, 4))
+                    .containsExactly(hooked, "it-hook", name, "delivered");
+            assertThat(delivered(receiver, app, name))
+                    .as("the delivery the lake shows is the webhook-id the receiver saw")
+                    .contains(why.get(0).get(4));
 
             // Disabled by the operator meanwhile: refused; enabled again and recovered.
             java.time.Instant mark = java.time.Instant.now();
@@ -647,10 +670,12 @@ class LakeThroughClusterIT {
         System.out.print(table);
     }
 
-    private static void sendHook(IngestClient client, String key, int n) throws Exception {
+    /** Sends an event the hook rule matches; its id. */
+    private static String sendHook(IngestClient client, String key, int n) throws Exception {
         ObjectNode e = event("app_open", "hook-" + n);
         e.putObject("properties").put("hook", "yes").put("n", n);
         assertThat(client.nativeBatch(key, List.of(e)).status()).isEqualTo(200);
+        return e.get("event_id").asText();
     }
 
     /** The deliveries of an endpoint that ended failed or refused. */

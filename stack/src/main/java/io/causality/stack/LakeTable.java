@@ -1,12 +1,14 @@
 package io.causality.stack;
 
+import io.causality.schemas.lake.DecisionTable;
 import io.causality.schemas.lake.LakeSchema;
 import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The lake's table in Trino, {@code lake.causality.events}: defined from the schemas module (never
- * by hand) and kept in step with the partitions the warehouse job adds.
+ * The lake's tables in Trino, {@code lake.causality.events} and the decisions beside it ({@code
+ * rule_matches}, {@code anomalies}, {@code deliveries}): defined from the schemas module (never by
+ * hand) and kept in step with the partitions the warehouse job adds.
  */
 public final class LakeTable {
     public static final String NAME = "events";
@@ -42,7 +44,16 @@ public final class LakeTable {
                         + "')");
         run("DROP TABLE IF EXISTS " + QUALIFIED);
         run(LakeSchema.trinoDdl(QUALIFIED, bucketUri + NAME));
+        for (DecisionTable t : DecisionTable.values()) {
+            String table = qualified(t.table());
+            run("DROP TABLE IF EXISTS " + table);
+            run(t.trinoDdl(table, bucketUri + t.table()));
+        }
         sync();
+    }
+
+    private static String qualified(String table) {
+        return TrinoServer.CATALOG + "." + TrinoServer.SCHEMA + "." + table;
     }
 
     /**
@@ -51,13 +62,20 @@ public final class LakeTable {
      * before every query, so new partitions need no manual step.
      */
     public void sync() throws IOException, InterruptedException {
+        sync(NAME);
+        for (DecisionTable t : DecisionTable.values()) {
+            sync(t.table());
+        }
+    }
+
+    private void sync(String table) throws IOException, InterruptedException {
         run(
                 "CALL "
                         + TrinoServer.CATALOG
                         + ".system.sync_partition_metadata('"
                         + TrinoServer.SCHEMA
                         + "', '"
-                        + NAME
+                        + table
                         + "', 'FULL')");
     }
 

@@ -123,22 +123,57 @@ public final class LocalStack {
         return new StackJobs(flink, kafka, layout, root, jobList(), out);
     }
 
+    /**
+     * Other Flink jobs run on the stack's cluster with the same commands (a test's second run of a
+     * job over the same input, for instance), under their own names and labels.
+     */
+    public StackJobs jobs(List<StackJob> others) {
+        return new StackJobs(flink, kafka, layout, root, others, out);
+    }
+
+    private final Map<String, List<String>> extraArgs =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Arguments added to those of the job with this label the next time it is submitted: a test
+     * that wants a shorter retry schedule, say. Options given twice take the last.
+     */
+    public void addJobArgs(String label, List<String> args) {
+        extraArgs.merge(
+                label,
+                List.copyOf(args),
+                (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+    }
+
     /** The jobs `up` submits, in order; `down` stops them in reverse. */
     private List<StackJob> jobList() {
-        return JobSpecs.of(
-                new JobSpecs.Where(
-                        kafka.bootstrapServers(),
-                        lakeUri(),
-                        Duration.ofSeconds(CHECKPOINT_SECONDS),
-                        config.reactionCheckpoint(),
-                        COMPACTION_CHECKPOINTS,
-                        postgres.jdbcUrl(),
-                        PostgresServer.USER,
-                        null,
-                        deliveryKeyFile().toString(),
-                        // Local receivers only: the demo's, on this machine.
-                        "127.0.0.1/32",
-                        true));
+        List<StackJob> specs =
+                JobSpecs.of(
+                        new JobSpecs.Where(
+                                kafka.bootstrapServers(),
+                                lakeUri(),
+                                Duration.ofSeconds(CHECKPOINT_SECONDS),
+                                config.reactionCheckpoint(),
+                                COMPACTION_CHECKPOINTS,
+                                postgres.jdbcUrl(),
+                                PostgresServer.USER,
+                                null,
+                                deliveryKeyFile().toString(),
+                                // Local receivers only: the demo's, on this machine.
+                                "127.0.0.1/32",
+                                true));
+        return specs.stream()
+                .map(
+                        j -> {
+                            List<String> more = extraArgs.getOrDefault(j.label(), List.of());
+                            if (more.isEmpty()) {
+                                return j;
+                            }
+                            List<String> args = new java.util.ArrayList<>(j.args());
+                            args.addAll(more);
+                            return new StackJob(j.name(), j.label(), j.entryClass(), args);
+                        })
+                .toList();
     }
 
     /** The key that seals the endpoints' secrets, in a file only its owner reads, for the job. */
@@ -165,6 +200,10 @@ public final class LocalStack {
 
     public KafkaBroker kafka() {
         return kafka;
+    }
+
+    public PostgresServer postgres() {
+        return postgres;
     }
 
     public void up() throws Exception {

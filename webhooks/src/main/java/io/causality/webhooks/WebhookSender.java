@@ -275,10 +275,16 @@ public final class WebhookSender implements AutoCloseable {
         return Timeout.ofMilliseconds(d.toMillis());
     }
 
+    /**
+     * Loaded with this class: a job closes its sender while it fails, perhaps after Flink released
+     * the job's class loader, and a class first loaded then is an error that stops the TaskManager.
+     */
+    private static final CloseMode CLOSE_MODE = CloseMode.GRACEFUL;
+
     @Override
     public void close() {
         deadlines.shutdownNow();
-        client.close(CloseMode.GRACEFUL);
+        client.close(CLOSE_MODE);
     }
 
     /** What came back, the body cut to its first bytes. */

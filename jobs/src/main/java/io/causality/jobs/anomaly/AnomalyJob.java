@@ -1,6 +1,7 @@
 package io.causality.jobs.anomaly;
 
 import io.causality.contracts.JobNames;
+import io.causality.jobs.common.CommonOptions;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.EventRecord;
@@ -145,10 +146,10 @@ public final class AnomalyJob {
 
     /** {@code flink run … [--kafka.bootstrap-servers …] [--anomaly.group-expiry 24h] …} */
     public static void main(String[] args) throws Exception {
-        AnomalySettings settings =
-                AnomalySettings.from(ParameterTool.fromArgs(args).getConfiguration());
+        var conf = ParameterTool.fromArgs(args).getConfiguration();
+        AnomalySettings settings = AnomalySettings.from(conf);
         StreamExecutionEnvironment env = JobEnvironment.create(settings.checkpointInterval());
         production(settings).build(env);
-        env.execute(JobNames.ANOMALY);
+        env.execute(CommonOptions.jobName(conf, JobNames.ANOMALY));
     }
 }

@@ -35,6 +35,18 @@ public final class CommonOptions {
                     .withDescription(
                             "How long an (app, event id) is remembered to drop its duplicates.");
 
+    /**
+     * The name the job runs under: its {@code JobNames} constant unless a second run of the same
+     * job beside it (over the same input, to other topics) needs another.
+     */
+    public static String jobName(org.apache.flink.configuration.Configuration conf, String name) {
+        return conf.get(
+                ConfigOptions.key(OptionKeys.JOB_NAME)
+                        .stringType()
+                        .defaultValue(name)
+                        .withDescription("The name the job runs under on the cluster."));
+    }
+
     /** A job's consumer group; each job has its own default. */
     public static ConfigOption<String> groupId(String defaultGroup) {
         return ConfigOptions.key(OptionKeys.KAFKA_GROUP_ID)

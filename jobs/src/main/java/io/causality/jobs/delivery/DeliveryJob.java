@@ -107,6 +107,7 @@ public final class DeliveryJob {
                 .name("deliveries to log")
                 .sinkTo(
                         jdbc(
+                                "delivery log",
                                 DeliveryLog.UPSERT_DELIVERY,
                                 (ps, o) -> DeliveryLog.bind(ps, DeliveryRecords.deliveryRow(o))))
                 .uid("delivery-log-sink")
@@ -118,6 +119,7 @@ public final class DeliveryJob {
                 .name("attempts to log")
                 .sinkTo(
                         jdbc(
+                                "attempt log",
                                 DeliveryLog.UPSERT_ATTEMPT,
                                 (ps, o) -> DeliveryLog.bind(ps, DeliveryRecords.attemptRow(o))))
                 .uid("attempt-log-sink")
@@ -131,6 +133,16 @@ public final class DeliveryJob {
                                 settings.kafka(), DeliveryRecords.retries(settings.retryTopic())))
                 .uid("retry-sink")
                 .name("retries");
+        outcomes.filter(Outcome::isFinal)
+                .uid("ended")
+                .name("ended")
+                .sinkTo(
+                        KafkaEndpoints.exactlyOnce(
+                                settings.kafka(),
+                                DeliveryRecords.endings(settings.deliveriesTopic()),
+                                settings.transactionalIdPrefix() + "-deliveries"))
+                .uid("deliveries-sink")
+                .name("deliveries");
         outcomes.filter(DeliveryRecords::dead)
                 .uid("given-up")
                 .name("given up")
@@ -144,7 +156,9 @@ public final class DeliveryJob {
 
     /** At least once, batched: every statement is an idempotent upsert. */
     private Sink<Outcome> jdbc(
-            String sql, org.apache.flink.connector.jdbc.JdbcStatementBuilder<Outcome> bind) {
+            String name,
+            String sql,
+            org.apache.flink.connector.jdbc.JdbcStatementBuilder<Outcome> bind) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(settings.dbUrl())
@@ -154,15 +168,17 @@ public final class DeliveryJob {
             connection.withPassword(
                     DeliveryResources.read(settings.dbPasswordFile(), "db.password-file"));
         }
-        return JdbcSink.<Outcome>builder()
-                .withQueryStatement(sql, bind)
-                .withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                .withBatchSize(500)
-                                .withBatchIntervalMs(200)
-                                .withMaxRetries(5)
-                                .build())
-                .buildAtLeastOnce(connection.build());
+        return new DeliveryLogSink<>(
+                JdbcSink.<Outcome>builder()
+                        .withQueryStatement(sql, bind)
+                        .withExecutionOptions(
+                                JdbcExecutionOptions.builder()
+                                        .withBatchSize(500)
+                                        .withBatchIntervalMs(200)
+                                        .withMaxRetries(5)
+                                        .build())
+                        .buildAtLeastOnce(connection.build()),
+                name);
     }
 
     /**

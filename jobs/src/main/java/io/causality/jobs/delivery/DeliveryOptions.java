@@ -35,6 +35,13 @@ public final class DeliveryOptions {
                     .withDescription(
                             "Deliveries that used every attempt or were refused, with their attempts; replayable.");
 
+    public static final ConfigOption<String> DELIVERIES_TOPIC =
+            ConfigOptions.key(OptionKeys.KAFKA_DELIVERIES_TOPIC)
+                    .stringType()
+                    .defaultValue(Topics.DELIVERIES)
+                    .withDescription(
+                            "How each delivery ended, exactly once: the lake's deliveries table.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key(OptionKeys.KAFKA_TRANSACTIONAL_ID_PREFIX)
                     .stringType()

@@ -1,6 +1,9 @@
 package io.causality.jobs.delivery;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causality.contracts.DeadLetterHeaders;
+import io.causality.schemas.Timestamps;
 import io.causality.webhooks.Delivery;
 import io.causality.webhooks.DeliveryCodec;
 import io.causality.webhooks.DeliveryLog;
@@ -90,6 +93,37 @@ final class DeliveryRecords {
             return new ProducerRecord<>(
                     topic, d.lane().getBytes(StandardCharsets.UTF_8), DeliveryCodec.write(d));
         };
+    }
+
+    /**
+     * How a delivery ended, for the audit topic and the lake's {@code deliveries} table
+     * (decisions/delivery.json): keyed by delivery id.
+     */
+    static KafkaRecordSerializationSchema<Outcome> endings(String topic) {
+        return (o, context, timestamp) ->
+                new ProducerRecord<>(
+                        topic,
+                        o.delivery.deliveryId.getBytes(StandardCharsets.UTF_8),
+                        endingJson(deliveryRow(o)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String endingJson(DeliveryLog.DeliveryRow row) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("delivery_id", row.deliveryId());
+        o.put("app_id", row.appId());
+        o.put("endpoint", row.endpoint());
+        o.put("match_id", row.matchId());
+        o.put("rule", row.rule());
+        o.put("version", row.ruleVersion());
+        o.put("key", row.matchKey());
+        o.put("status", row.status().name().toLowerCase(java.util.Locale.ROOT));
+        o.put("attempts", row.attempts());
+        o.put("status_code", row.lastStatusCode());
+        o.put("error", row.lastError());
+        o.put("latency_ms", row.lastLatencyMillis());
+        o.put("created_at", Timestamps.format(row.createdAt()));
+        o.put("time", Timestamps.format(row.updatedAt()));
+        return o.toString();
     }
 
     /** A delivery given up, with every attempt and why: replayable with its webhook-id. */

@@ -19,6 +19,7 @@ public record DeliverySettings(
         String actionsTopic,
         String retryTopic,
         String deliveriesDlqTopic,
+        String deliveriesTopic,
         String transactionalIdPrefix,
         Duration checkpointInterval,
         String dbUrl,
@@ -52,6 +53,7 @@ public record DeliverySettings(
                         r.nonBlank(DeliveryOptions.ACTIONS_TOPIC),
                         r.nonBlank(DeliveryOptions.RETRY_TOPIC),
                         r.nonBlank(DeliveryOptions.DELIVERIES_DLQ_TOPIC),
+                        r.nonBlank(DeliveryOptions.DELIVERIES_TOPIC),
                         r.nonBlank(DeliveryOptions.TRANSACTIONAL_ID_PREFIX),
                         r.positive(DeliveryOptions.CHECKPOINT_INTERVAL),
                         r.required(

@@ -1,6 +1,7 @@
 package io.causality.jobs.reaction;
 
 import io.causality.contracts.JobNames;
+import io.causality.jobs.common.CommonOptions;
 import io.causality.jobs.common.DeadLetter;
 import io.causality.jobs.common.DeadLetters;
 import io.causality.jobs.common.EventRecord;
@@ -187,11 +188,11 @@ public final class ReactionJob {
 
     /** {@code flink run … [--kafka.bootstrap-servers …] [--checkpoint.interval 10s] …} */
     public static void main(String[] args) throws Exception {
-        ReactionSettings settings =
-                ReactionSettings.from(ParameterTool.fromArgs(args).getConfiguration());
+        var conf = ParameterTool.fromArgs(args).getConfiguration();
+        ReactionSettings settings = ReactionSettings.from(conf);
         StreamExecutionEnvironment env =
                 JobEnvironment.createLowLatency(settings.checkpointInterval());
         production(settings).build(env);
-        env.execute(JobNames.REACTION);
+        env.execute(CommonOptions.jobName(conf, JobNames.REACTION));
     }
 }

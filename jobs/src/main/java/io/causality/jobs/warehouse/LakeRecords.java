@@ -320,9 +320,14 @@ public final class LakeRecords {
 
     /** The Avro schema of the lake's files: every column nullable. */
     public static Schema avroSchema() {
+        return avroSchema("event", COLUMNS);
+    }
+
+    /** The Avro schema of a lake table's files with these columns, every one nullable. */
+    public static Schema avroSchema(String name, List<LakeColumn> columns) {
         SchemaBuilder.FieldAssembler<Schema> fields =
-                SchemaBuilder.record("event").namespace("io.causality.lake").fields();
-        for (LakeColumn c : COLUMNS) {
+                SchemaBuilder.record(name).namespace("io.causality.lake").fields();
+        for (LakeColumn c : columns) {
             Schema type =
                     switch (c.type()) {
                         case STRING -> Schema.create(Schema.Type.STRING);

@@ -66,8 +66,8 @@ public final class LakeWriterFactory implements BulkWriter.Factory<LakeRow> {
         };
     }
 
-    private BulkWriter<GenericRecord> open(FSDataOutputStream out, Schema schema)
-            throws IOException {
+    /** A Parquet writer of these records with this factory's codec. */
+    BulkWriter<GenericRecord> open(FSDataOutputStream out, Schema schema) throws IOException {
         return new ParquetWriterFactory<GenericRecord>(
                         file ->
                                 AvroParquetWriter.<GenericRecord>builder(file)

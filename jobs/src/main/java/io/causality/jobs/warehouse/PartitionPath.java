@@ -19,15 +19,25 @@ public final class PartitionPath implements BucketAssigner<LakeRow, String> {
     }
 
     public static String of(String appId, long eventTimeMillis) {
+        return day(appId, eventTimeMillis)
+                .append("/hour=")
+                .append(hour(eventTimeMillis))
+                .toString();
+    }
+
+    /** {@code app_id=<app>/dt=<yyyy-MM-dd>}: the partition of a decision table's row. */
+    public static StringBuilder day(String appId, long timeMillis) {
         // Per row: built by hand, String.format would cost more than the rest of the lookup.
         LocalDateTime t =
-                LocalDateTime.ofEpochSecond(
-                        Math.floorDiv(eventTimeMillis, 1000L), 0, ZoneOffset.UTC);
+                LocalDateTime.ofEpochSecond(Math.floorDiv(timeMillis, 1000L), 0, ZoneOffset.UTC);
         StringBuilder b = new StringBuilder(48).append("app_id=").append(appId).append("/dt=");
         pad(b, t.getYear(), 4).append('-');
         pad(b, t.getMonthValue(), 2).append('-');
-        pad(b, t.getDayOfMonth(), 2).append("/hour=").append(t.getHour());
-        return b.toString();
+        return pad(b, t.getDayOfMonth(), 2);
+    }
+
+    private static int hour(long timeMillis) {
+        return (int) Math.floorMod(Math.floorDiv(timeMillis, 3_600_000L), 24L);
     }
 
     private static StringBuilder pad(StringBuilder b, int value, int width) {

@@ -7,9 +7,13 @@ import io.causality.jobs.common.EventReader;
 import io.causality.jobs.common.EventRecord;
 import io.causality.jobs.common.JobEnvironment;
 import io.causality.jobs.common.KafkaEndpoints;
+import io.causality.jobs.common.KafkaSettings;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.UniqueEvents;
+import io.causality.schemas.lake.DecisionTable;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -36,6 +40,10 @@ public final class WarehouseJob {
     private final Sink<LakeRow> lake;
     private final Sink<DeadLetter> deadLetters;
     private MapFunction<LakeRow, LakeRow> beforeLake;
+    private final Map<DecisionTable, Source<RawRecord, ?, ?>> decisionSources =
+            new EnumMap<>(DecisionTable.class);
+    private final Map<DecisionTable, Sink<DecisionRow>> decisionSinks =
+            new EnumMap<>(DecisionTable.class);
 
     public WarehouseJob(
             WarehouseSettings settings,
@@ -48,13 +56,39 @@ public final class WarehouseJob {
         this.deadLetters = deadLetters;
     }
 
-    /** The job with the sources and sinks the settings name. */
+    /** The job with the sources and sinks the settings name, the decision tables included. */
     public static WarehouseJob production(WarehouseSettings settings) {
-        return new WarehouseJob(
-                settings,
-                KafkaEndpoints.eventSource(settings.kafka()),
-                lakeSink(settings),
-                KafkaEndpoints.deadLetterSink(settings.kafka()));
+        WarehouseJob job =
+                new WarehouseJob(
+                        settings,
+                        KafkaEndpoints.eventSource(settings.kafka()),
+                        lakeSink(settings),
+                        KafkaEndpoints.deadLetterSink(settings.kafka()));
+        KafkaSettings k = settings.kafka();
+        for (DecisionTable t : DecisionTable.values()) {
+            job.withDecisions(
+                    t,
+                    KafkaEndpoints.eventSource(
+                            new KafkaSettings(
+                                    k.bootstrapServers(),
+                                    settings.topic(t),
+                                    k.dlqTopic(),
+                                    k.groupId() + "-" + t.table())),
+                    decisionSink(settings, t));
+        }
+        return job;
+    }
+
+    /**
+     * Also lands the records of a decision topic in its table (docs/lake.md): read committed,
+     * checked against the table's schema, written as they are (each record is one decision, written
+     * once by its job: nothing to deduplicate).
+     */
+    public WarehouseJob withDecisions(
+            DecisionTable table, Source<RawRecord, ?, ?> source, Sink<DecisionRow> sink) {
+        decisionSources.put(table, source);
+        decisionSinks.put(table, sink);
+        return this;
     }
 
     /**
@@ -82,11 +116,22 @@ public final class WarehouseJob {
         SingleOutputStreamOperator<LakeRow> parsed =
                 read.process(new EventParser()).uid("parse-events").name("check events");
         // Side outputs belong to the operators that emitted them.
-        read.getSideOutput(DeadLetters.TAG)
-                .union(parsed.getSideOutput(DeadLetters.TAG))
-                .sinkTo(deadLetters)
-                .uid("dead-letter-sink")
-                .name("dead letters");
+        DataStream<DeadLetter> letters =
+                read.getSideOutput(DeadLetters.TAG).union(parsed.getSideOutput(DeadLetters.TAG));
+        for (var d : decisionSources.entrySet()) {
+            String table = d.getKey().table();
+            SingleOutputStreamOperator<DecisionRow> rows =
+                    env.fromSource(d.getValue(), WatermarkStrategy.noWatermarks(), table)
+                            .uid("decisions-" + table + "-source")
+                            .process(new DecisionParser(d.getKey()))
+                            .uid("decisions-" + table + "-check")
+                            .name("check " + table);
+            rows.sinkTo(decisionSinks.get(d.getKey()))
+                    .uid("decisions-" + table + "-sink")
+                    .name("parquet " + table);
+            letters = letters.union(rows.getSideOutput(DeadLetters.TAG));
+        }
+        letters.sinkTo(deadLetters).uid("dead-letter-sink").name("dead letters");
         DataStream<LakeRow> timed =
                 UniqueEvents.of(parsed, LakeRow.class, settings.dedupTtl())
                         .assignTimestampsAndWatermarks(
@@ -102,6 +147,10 @@ public final class WarehouseJob {
         timed.sinkTo(lake).uid("lake-sink").name("parquet lake");
     }
 
+    /** Part files of every table: {@code part-<uuid>-<n>.parquet}. */
+    private static final OutputFileConfig PART_FILES =
+            OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build();
+
     /**
      * The Parquet file sink of the lake at {@code <path>/events}, compacting each partition's small
      * files into one once they reach the target size or after the given number of checkpoints.
@@ -114,11 +163,7 @@ public final class WarehouseJob {
                 .withBucketAssigner(new PartitionPath())
                 // Bulk formats roll on every checkpoint: that is what makes the files exactly-once.
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .withOutputFileConfig(
-                        OutputFileConfig.builder()
-                                .withPartPrefix("part")
-                                .withPartSuffix(".parquet")
-                                .build())
+                .withOutputFileConfig(PART_FILES)
                 .enableCompact(
                         FileCompactStrategy.Builder.newBuilder()
                                 .setSizeThreshold(settings.compactAt().getBytes())
@@ -126,6 +171,23 @@ public final class WarehouseJob {
                                 .setNumCompactThreads(1)
                                 .build(),
                         new LakeFileMerger(writer))
+                .build();
+    }
+
+    /**
+     * The Parquet file sink of a decision table at {@code <path>/<table>}, a file per partition and
+     * checkpoint. Decisions are few beside the events, so their files are not compacted.
+     */
+    public static FileSink<DecisionRow> decisionSink(
+            WarehouseSettings settings, DecisionTable table) {
+        CompressionCodecName codec =
+                CompressionCodecName.valueOf(settings.compression().toUpperCase(Locale.ROOT));
+        return FileSink.forBulkFormat(
+                        new Path(settings.lakePath(), table.table()),
+                        new DecisionWriterFactory(table, codec))
+                .withBucketAssigner(new DecisionPartition())
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
+                .withOutputFileConfig(PART_FILES)
                 .build();
     }
 

@@ -64,4 +64,14 @@ public final class WarehouseOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription("Files become visible in the lake at each checkpoint.");
+
+    /** The decision topics it lands beside the events: the producing jobs' own options. */
+    public static final ConfigOption<String> MATCHES_TOPIC =
+            io.causality.jobs.reaction.ReactionOptions.MATCHES_TOPIC;
+
+    public static final ConfigOption<String> ANOMALIES_TOPIC =
+            io.causality.jobs.anomaly.AnomalyOptions.ANOMALIES_TOPIC;
+
+    public static final ConfigOption<String> DELIVERIES_TOPIC =
+            io.causality.jobs.delivery.DeliveryOptions.DELIVERIES_TOPIC;
 }

@@ -2,6 +2,7 @@ package io.causality.jobs.warehouse;
 
 import io.causality.jobs.common.KafkaSettings;
 import io.causality.jobs.common.SettingsReader;
+import io.causality.schemas.lake.DecisionTable;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,10 @@ public record WarehouseSettings(
         Duration dedupTtl,
         Duration outOfOrderness,
         Duration idleness,
-        Duration checkpointInterval)
+        Duration checkpointInterval,
+        String matchesTopic,
+        String anomaliesTopic,
+        String deliveriesTopic)
         implements Serializable {
 
     public static final List<String> COMPRESSIONS = List.of("SNAPPY", "ZSTD");
@@ -44,9 +48,21 @@ public record WarehouseSettings(
                         r.positive(WarehouseOptions.DEDUP_TTL),
                         r.positive(WarehouseOptions.OUT_OF_ORDERNESS),
                         r.positive(WarehouseOptions.IDLENESS),
-                        r.positive(WarehouseOptions.CHECKPOINT_INTERVAL));
+                        r.positive(WarehouseOptions.CHECKPOINT_INTERVAL),
+                        r.nonBlank(WarehouseOptions.MATCHES_TOPIC),
+                        r.nonBlank(WarehouseOptions.ANOMALIES_TOPIC),
+                        r.nonBlank(WarehouseOptions.DELIVERIES_TOPIC));
         r.check("warehouse");
         return s;
+    }
+
+    /** The topic a decision table is read from. */
+    public String topic(DecisionTable table) {
+        return switch (table) {
+            case RULE_MATCHES -> matchesTopic;
+            case ANOMALIES -> anomaliesTopic;
+            case DELIVERIES -> deliveriesTopic;
+        };
     }
 
     /** The defaults, for a lake at the given path (tests and benchmarks). */

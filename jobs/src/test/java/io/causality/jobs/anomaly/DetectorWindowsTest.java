@@ -9,6 +9,8 @@ import io.causality.jobs.common.Harness;
 import io.causality.jobs.common.RawRecord;
 import io.causality.jobs.common.RuleUpdate;
 import io.causality.schemas.EventJson;
+import io.causality.schemas.lake.DecisionTable;
+import io.causality.schemas.lake.DecisionValidator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,6 +115,8 @@ class DetectorWindowsTest {
         harness.processWatermark(new Watermark(T0.toEpochMilli() + at));
     }
 
+    private static final DecisionValidator DECISIONS = new DecisionValidator();
+
     /** The state changes since the last call, as "state@minutes" of their window's end. */
     private List<JsonNode> records = new ArrayList<>();
 
@@ -120,6 +124,9 @@ class DetectorWindowsTest {
         List<String> out = new ArrayList<>();
         for (AnomalyRecord r : harness.extractOutputValues()) {
             JsonNode j = EventJson.mapper().readTree(r.json);
+            assertThat(DECISIONS.problems(DecisionTable.ANOMALIES, j))
+                    .as("the lake's anomalies table takes %s", j)
+                    .isEmpty();
             records.add(j);
             long end =
                     Instant.parse(j.path("window_end").asText()).toEpochMilli() - T0.toEpochMilli();

@@ -68,6 +68,7 @@ class DeliveryJobITCase {
     private static final String ACTIONS = "it.actions";
     private static final String RETRIES = "it.retries";
     private static final String DELIVERIES_DLQ = "it.deliveries-dlq";
+    private static final String DELIVERIES = "it.deliveries";
     private static final String DLQ = "it.dlq";
     private static final String EMITTED = "it-emitted";
     private static final String KEY = "a-delivery-secret-key-of-32-characters!";
@@ -89,6 +90,7 @@ class DeliveryJobITCase {
                                 new NewTopic(ACTIONS, 1, (short) 1),
                                 new NewTopic(RETRIES, 1, (short) 1),
                                 new NewTopic(DELIVERIES_DLQ, 1, (short) 1),
+                                new NewTopic(DELIVERIES, 1, (short) 1),
                                 new NewTopic(DLQ, 1, (short) 1),
                                 new NewTopic(EMITTED, 1, (short) 1)));
         postgres = TestPostgres.start();
@@ -197,6 +199,7 @@ class DeliveryJobITCase {
         config.set(DeliveryOptions.ACTIONS_TOPIC, ACTIONS);
         config.set(DeliveryOptions.RETRY_TOPIC, RETRIES);
         config.set(DeliveryOptions.DELIVERIES_DLQ_TOPIC, DELIVERIES_DLQ);
+        config.set(DeliveryOptions.DELIVERIES_TOPIC, DELIVERIES);
         config.set(DeliveryOptions.DLQ_TOPIC, DLQ);
         config.set(DeliveryOptions.GROUP_ID, "it-delivery-" + UUID.randomUUID());
         config.set(DeliveryOptions.TRANSACTIONAL_ID_PREFIX, "it-" + UUID.randomUUID());
@@ -444,6 +447,26 @@ class DeliveryJobITCase {
                 .anyMatch(r -> r.contains("causality.* are the pipeline's own"))
                 .anyMatch(r -> r.contains("emit topic 'no-such-topic' does not exist"))
                 .anyMatch(r -> r.startsWith("not an action"));
+
+        // How each delivery ended, on the topic the lake's deliveries table is read from: once
+        // per ending (the one that was down failed, and was delivered after its replay).
+        Map<String, List<String>> endings = endings();
+        assertThat(endings.get(id(toHealthy))).containsExactly("delivered");
+        assertThat(endings.get(id(toFlaky))).containsExactly("delivered");
+        assertThat(endings.get(id(toDown))).containsExactly("failed", "delivered");
+        assertThat(endings.get(id(toGone))).containsExactly("failed");
+        assertThat(endings.get(id(toPrivate))).containsExactly("refused");
+    }
+
+    /** The statuses each delivery ended with on the deliveries topic, in order. */
+    private static Map<String, List<String>> endings() throws java.io.IOException {
+        Map<String, List<String>> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(DELIVERIES)) {
+            JsonNode e = EventJson.mapper().readTree(r.value());
+            out.computeIfAbsent(e.get("delivery_id").asText(), k -> new ArrayList<>())
+                    .add(e.get("status").asText());
+        }
+        return out;
     }
 
     /**
@@ -520,6 +543,13 @@ class DeliveryJobITCase {
             rs.next();
             assertThat(rs.getLong(1)).as("one row per delivery").isEqualTo(ids.size());
             assertThat(rs.getLong(2)).as("one row per attempt").isEqualTo(rs.getLong(3));
+        }
+        Map<String, List<String>> endings = endings();
+        assertThat(endings.keySet()).containsAll(ids);
+        for (String id : ids) {
+            assertThat(endings.get(id))
+                    .as("one ending, though the TaskManager was lost mid-delivery")
+                    .containsExactly("delivered");
         }
         System.out.printf(
                 "TaskManager lost mid-delivery: %d actions, %d requests received (%d again after"

@@ -69,6 +69,7 @@ final class FixtureJobs {
     static final String WEBHOOKS = "fx.webhooks";
     static final String RETRIES = "fx.retries";
     static final String DELIVERIES_DLQ = "fx.deliveries-dlq";
+    static final String DELIVERIES = "fx.deliveries";
 
     /** The topics the jobs read: dumped beside the savepoints and replayed before a restore. */
     static final List<String> INPUTS = List.of(EVENTS, RULES, DETECTORS, WEBHOOKS, RETRIES);
@@ -109,7 +110,8 @@ final class FixtureJobs {
                         ANOMALY_ACTIONS,
                         WEBHOOKS,
                         RETRIES,
-                        DELIVERIES_DLQ)) {
+                        DELIVERIES_DLQ,
+                        DELIVERIES)) {
             Map<String, String> configs =
                     t.equals(RULES) || t.equals(DETECTORS)
                             ? Map.of("cleanup.policy", "compact", "retention.ms", "-1")
@@ -151,6 +153,9 @@ final class FixtureJobs {
     static void warehouse(StreamExecutionEnvironment env, KafkaBroker kafka, Path lake) {
         Configuration c = common(kafka, "causality-warehouse");
         c.set(WarehouseOptions.COMPACTION_CHECKPOINTS, 1);
+        c.set(WarehouseOptions.MATCHES_TOPIC, MATCHES);
+        c.set(WarehouseOptions.ANOMALIES_TOPIC, ANOMALIES);
+        c.set(WarehouseOptions.DELIVERIES_TOPIC, DELIVERIES);
         WarehouseJob.production(WarehouseSettings.forLake(lake.toUri().toString(), c)).build(env);
     }
 
@@ -183,6 +188,7 @@ final class FixtureJobs {
         c.set(DeliveryOptions.ACTIONS_TOPIC, WEBHOOKS);
         c.set(DeliveryOptions.RETRY_TOPIC, RETRIES);
         c.set(DeliveryOptions.DELIVERIES_DLQ_TOPIC, DELIVERIES_DLQ);
+        c.set(DeliveryOptions.DELIVERIES_TOPIC, DELIVERIES);
         c.set(DeliveryOptions.TRANSACTIONAL_ID_PREFIX, "fx-delivery-" + UUID.randomUUID());
         c.set(DeliveryOptions.DB_URL, jdbcUrl);
         c.set(DeliveryOptions.SECRET_KEY_FILE, keyFile.toString());

@@ -9,6 +9,7 @@ import io.causality.jobs.common.JobsMiniCluster;
 import io.causality.jobs.common.KafkaEndpoints;
 import io.causality.jobs.common.RawRecordDeserializer;
 import io.causality.processes.KafkaBroker;
+import io.causality.schemas.lake.DecisionTable;
 import io.causality.testing.LakeFiles;
 import io.causality.testing.TestKafka;
 import java.io.IOException;
@@ -260,6 +261,154 @@ class WarehouseJobITCase {
         }
     }
 
+    /**
+     * Every decision queryable: the records of the rule-matches, anomalies and deliveries topics
+     * land in their tables, partitioned by app and day, with arrays kept as JSON; records that are
+     * not what their topic holds (not JSON, against the schema, an app id that is not one) are dead
+     * letters, and the rest goes on.
+     */
+    @Test
+    void decisionsLandInTheirTablesAndBadRecordsAreDeadLetters() throws Exception {
+        Map<DecisionTable, String> topics = new java.util.EnumMap<>(DecisionTable.class);
+        String dlq = "it.decisions.dlq";
+        List<NewTopic> created =
+                new ArrayList<>(
+                        List.of(
+                                new NewTopic("it.no-events", 1, (short) 1),
+                                new NewTopic(dlq, 1, (short) 1)));
+        for (DecisionTable t : DecisionTable.values()) {
+            topics.put(t, "it.decisions." + t.table());
+            created.add(new NewTopic(topics.get(t), 1, (short) 1));
+        }
+        kafka.createTopics(created);
+        Path lake =
+                Path.of("target", "it", "lake-" + UUID.randomUUID().toString().substring(0, 8))
+                        .toAbsolutePath();
+        Map<DecisionTable, List<String>> records =
+                Map.of(
+                        DecisionTable.RULE_MATCHES,
+                        List.of(
+                                "{\"match_id\":\"m-1\",\"rule\":\"vip\",\"version\":2,\"app_id\":\"shop\","
+                                        + "\"event_ids\":[\"e-1\",\"e-2\"],\"time\":\"2026-11-22T08:00:01.500Z\","
+                                        + "\"actions\":1}",
+                                "{\"match_id\":\"m-2\",\"rule\":\"vip\"}",
+                                "not json"),
+                        DecisionTable.ANOMALIES,
+                        List.of(
+                                "{\"anomaly_id\":\"a-1\",\"detector\":\"drop\",\"version\":1,"
+                                        + "\"app_id\":\"news\",\"group\":{\"app\":\"news\"},"
+                                        + "\"window_start\":\"2026-11-22T23:59:00Z\","
+                                        + "\"window_end\":\"2026-11-23T00:00:00Z\",\"value\":1.5,"
+                                        + "\"baseline\":null,\"state\":\"firing\","
+                                        + "\"previous_state\":\"normal\"}"),
+                        DecisionTable.DELIVERIES,
+                        List.of(
+                                "{\"delivery_id\":\"d-1\",\"app_id\":\"shop\",\"endpoint\":\"crm\","
+                                        + "\"match_id\":\"m-1\",\"status\":\"delivered\",\"attempts\":1,"
+                                        + "\"status_code\":200,\"created_at\":\"2026-11-22T08:00:02Z\","
+                                        + "\"time\":\"2026-11-22T08:00:03Z\"}",
+                                "{\"delivery_id\":\"d-2\",\"app_id\":\"../etc\",\"endpoint\":\"crm\","
+                                        + "\"status\":\"delivered\",\"attempts\":1,"
+                                        + "\"created_at\":\"2026-11-22T08:00:02Z\","
+                                        + "\"time\":\"2026-11-22T08:00:03Z\"}"));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            records.forEach(
+                    (t, values) ->
+                            values.forEach(
+                                    v ->
+                                            producer.send(
+                                                    new ProducerRecord<>(
+                                                            topics.get(t),
+                                                            v.getBytes(StandardCharsets.UTF_8)))));
+        }
+        Configuration config = JobEnvironment.configure(new Configuration());
+        config.set(WarehouseOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(WarehouseOptions.DLQ_TOPIC, dlq);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(1);
+        env.enableCheckpointing(300, CheckpointingMode.EXACTLY_ONCE);
+        WarehouseSettings settings = WarehouseSettings.forLake(lake.toUri().toString(), config);
+        WarehouseJob job =
+                new WarehouseJob(
+                        settings,
+                        source("it.no-events"),
+                        WarehouseJob.lakeSink(settings),
+                        KafkaEndpoints.deadLetterSink(settings.kafka()));
+        for (DecisionTable t : DecisionTable.values()) {
+            job.withDecisions(t, source(topics.get(t)), WarehouseJob.decisionSink(settings, t));
+        }
+        job.build(env);
+        JobClient run = env.executeAsync("warehouse-decisions");
+        try {
+            Map<String, List<GenericRecord>> rows = new HashMap<>();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(
+                            () -> {
+                                rows.clear();
+                                for (DecisionTable t : DecisionTable.values()) {
+                                    Path dir = lake.resolve(t.table());
+                                    if (java.nio.file.Files.isDirectory(dir)) {
+                                        LakeFiles.forEachRow(
+                                                dir,
+                                                (f, r) ->
+                                                        rows.computeIfAbsent(
+                                                                        lake.relativize(
+                                                                                        f
+                                                                                                .getParent())
+                                                                                .toString(),
+                                                                        k -> new ArrayList<>())
+                                                                .add(r));
+                                    }
+                                }
+                                return rows.size() >= 3;
+                            });
+            assertThat(rows)
+                    .containsOnlyKeys(
+                            "rule_matches/app_id=shop/dt=2026-11-22",
+                            "anomalies/app_id=news/dt=2026-11-23",
+                            "deliveries/app_id=shop/dt=2026-11-22");
+            GenericRecord match = rows.get("rule_matches/app_id=shop/dt=2026-11-22").get(0);
+            assertThat(match.get("match_id").toString()).isEqualTo("m-1");
+            assertThat(match.get("event_ids_json").toString()).isEqualTo("[\"e-1\",\"e-2\"]");
+            assertThat(match.get("version")).isEqualTo(2L);
+            assertThat(match.get("time"))
+                    .isEqualTo(Instant.parse("2026-11-22T08:00:01.500Z").toEpochMilli());
+            GenericRecord anomaly = rows.get("anomalies/app_id=news/dt=2026-11-23").get(0);
+            assertThat(anomaly.get("value")).isEqualTo(1.5);
+            assertThat(anomaly.get("baseline")).isNull();
+            assertThat(anomaly.get("group_json").toString()).isEqualTo("{\"app\":\"news\"}");
+            assertThat(rows.get("deliveries/app_id=shop/dt=2026-11-22").get(0).get("status_code"))
+                    .isEqualTo(200L);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters(dlq).size() >= 3);
+            Map<String, String> letters = deadLetters(dlq);
+            assertThat(letters).hasSize(3);
+            assertThat(letters.get(topics.get(DecisionTable.RULE_MATCHES) + "/0/1"))
+                    .startsWith("not a rule_matches record: $: required property 'version'");
+            assertThat(letters.get(topics.get(DecisionTable.RULE_MATCHES) + "/0/2"))
+                    .isEqualTo("not JSON");
+            assertThat(letters.get(topics.get(DecisionTable.DELIVERIES) + "/0/1"))
+                    .contains("app_id '../etc' is not an app id");
+        } finally {
+            run.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static KafkaSource<io.causality.jobs.common.RawRecord> source(String topic) {
+        return KafkaSource.<io.causality.jobs.common.RawRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId("it-" + topic)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RawRecordDeserializer())
+                .build();
+    }
+
     private static List<String> lakeAppsOf(Path lake, String eventId) throws IOException {
         List<String> apps = new ArrayList<>();
         for (Path f : LakeFiles.committed(lake)) {
@@ -331,6 +480,10 @@ class WarehouseJobITCase {
      * Dead letters by their source offset (the DLQ is at least once, so a replay may repeat one).
      */
     private static Map<String, String> deadLetters() {
+        return deadLetters(DLQ);
+    }
+
+    private static Map<String, String> deadLetters(String dlq) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -339,7 +492,7 @@ class WarehouseJobITCase {
                 ByteArrayDeserializer.class.getName());
         Map<String, String> out = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            TopicPartition tp = new TopicPartition(DLQ, 0);
+            TopicPartition tp = new TopicPartition(dlq, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);

@@ -155,7 +155,15 @@ public final class LakeSchema {
     }
 
     private static LakeType scalarType(JsonNode schema) {
-        return switch (schema.path("type").asText()) {
+        return scalarType(schema.path("type").asText(), schema);
+    }
+
+    /**
+     * The column type of a JSON Schema type name (a {@code string} of format {@code date-time} a
+     * timestamp); null for arrays, objects and anything else. Shared with {@link DecisionTable}.
+     */
+    static LakeType scalarType(String type, JsonNode schema) {
+        return switch (type) {
             case "string" ->
                     "date-time".equals(schema.path("format").asText())
                             ? LakeType.TIMESTAMP
@@ -178,23 +186,38 @@ public final class LakeSchema {
      * @param location e.g. {@code s3://causality-lake/events} or {@code local:///events}
      */
     public static String trinoDdl(String table, String location) {
-        String columns =
-                COLUMNS.stream()
+        return trinoDdl(table, location, COLUMNS, PARTITIONS);
+    }
+
+    /**
+     * The DDL of an external Parquet table of the lake with these columns and partitions: the
+     * events' and the decisions' ({@link DecisionTable}).
+     */
+    static String trinoDdl(
+            String table, String location, List<LakeColumn> columns, List<LakeColumn> partitions) {
+        String data =
+                columns.stream()
                         .map(c -> "  " + c.name() + " " + trinoStorageType(c.type()))
                         .collect(Collectors.joining(",\n"));
-        String partitions =
-                PARTITIONS.stream()
+        String parts =
+                partitions.stream()
                         .map(c -> "  " + c.name() + " " + c.type().trino())
                         .collect(Collectors.joining(",\n"));
+        String names =
+                partitions.stream()
+                        .map(c -> "'" + c.name() + "'")
+                        .collect(Collectors.joining(", "));
         return "CREATE TABLE IF NOT EXISTS "
                 + table
                 + " (\n"
-                + columns
+                + data
                 + ",\n"
-                + partitions
+                + parts
                 + "\n) WITH (\n  external_location = '"
                 + location
-                + "',\n  format = 'PARQUET',\n  partitioned_by = ARRAY['app_id', 'dt', 'hour']\n)";
+                + "',\n  format = 'PARQUET',\n  partitioned_by = ARRAY["
+                + names
+                + "]\n)";
     }
 
     /** Hive stores timestamps without zone; instants are written as UTC millis. */
