@@ -366,6 +366,22 @@ class DeliveryJobITCase {
                                             .containsEntry("status", "delivered")
                                             .containsEntry("attempts", "9")
                                             .containsEntry("attempt_rows", "9"));
+            // How each delivery ended, on the topic the lake's deliveries table is read from:
+            // once per ending (the one that was down failed, and was delivered after its
+            // replay). The topic is written in the job's transactions, so an ending becomes
+            // readable with the checkpoint after it: wait for it before the job is cancelled.
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(
+                            () -> {
+                                Map<String, List<String>> endings = endings();
+                                assertThat(endings.get(id(toHealthy))).containsExactly("delivered");
+                                assertThat(endings.get(id(toFlaky))).containsExactly("delivered");
+                                assertThat(endings.get(id(toDown)))
+                                        .containsExactly("failed", "delivered");
+                                assertThat(endings.get(id(toGone))).containsExactly("failed");
+                                assertThat(endings.get(id(toPrivate))).containsExactly("refused");
+                            });
         } finally {
             job.cancel().get();
         }
@@ -448,14 +464,10 @@ class DeliveryJobITCase {
                 .anyMatch(r -> r.contains("emit topic 'no-such-topic' does not exist"))
                 .anyMatch(r -> r.startsWith("not an action"));
 
-        // How each delivery ended, on the topic the lake's deliveries table is read from: once
-        // per ending (the one that was down failed, and was delivered after its replay).
+        // Nothing ended twice: read again after the job is gone, the endings are the same.
         Map<String, List<String>> endings = endings();
-        assertThat(endings.get(id(toHealthy))).containsExactly("delivered");
-        assertThat(endings.get(id(toFlaky))).containsExactly("delivered");
         assertThat(endings.get(id(toDown))).containsExactly("failed", "delivered");
-        assertThat(endings.get(id(toGone))).containsExactly("failed");
-        assertThat(endings.get(id(toPrivate))).containsExactly("refused");
+        assertThat(endings.get(id(toHealthy))).containsExactly("delivered");
     }
 
     /** The statuses each delivery ended with on the deliveries topic, in order. */
@@ -521,6 +533,10 @@ class DeliveryJobITCase {
                             });
             assertThat(beforeTheLoss).as("the loss came mid-delivery").isLessThan(ids.size());
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            // Endings are readable with the checkpoint after them: wait for all before cancel.
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> endings().keySet().containsAll(ids));
         } finally {
             job.cancel().get();
         }
