@@ -129,6 +129,8 @@ class ChaosIT {
                 new AtomicReference<>(new DemoReceiver(receiverPort));
         Set<String> verified = ConcurrentHashMap.newKeySet();
         Traffic traffic = null;
+        // What was checked, printed as a table even when a check fails (it shows which one).
+        Map<String, String[]> checks = new LinkedHashMap<>();
         try (var db = stack.dataSource()) {
             var secret =
                     stack.endpoints(db).add(APP, HOOK, receiver.get().url(APP, HOOK), null, false);
@@ -216,31 +218,40 @@ class ChaosIT {
             assertThat(traffic.failure()).as("the sender's unexpected answers").isNull();
             Instant lastEvent = Instant.now();
 
-            Map<String, String[]> checks = new LinkedHashMap<>();
             int accepted = traffic.acceptedIds().size();
 
             // The lake, as Trino counts it.
+            // Waits for every accepted id to be there; a lost one times the wait out and a
+            // doubled one makes count(*) exceed it: the assertions below tell which.
             long[] lake = new long[2];
-            await().atMost(Duration.ofMinutes(5))
-                    .pollInterval(Duration.ofSeconds(5))
-                    .until(
-                            () -> {
-                                stack.lakeTable().sync();
-                                var row =
-                                        stack.trino()
-                                                .client()
-                                                .query(
-                                                        "SELECT count(*), count(DISTINCT event_id)"
-                                                                + " FROM events",
-                                                        Duration.ofSeconds(60))
-                                                .rows()
-                                                .get(0);
-                                lake[0] = row.get(0).asLong();
-                                lake[1] = row.get(1).asLong();
-                                return lake[0] >= accepted;
-                            });
+            try {
+                await().atMost(Duration.ofMinutes(5))
+                        .pollInterval(Duration.ofSeconds(5))
+                        .until(
+                                () -> {
+                                    stack.lakeTable().sync();
+                                    var row =
+                                            stack.trino()
+                                                    .client()
+                                                    .query(
+                                                            "SELECT count(*), count(DISTINCT event_id)"
+                                                                    + " FROM events",
+                                                            Duration.ofSeconds(60))
+                                                    .rows()
+                                                    .get(0);
+                                    lake[0] = row.get(0).asLong();
+                                    lake[1] = row.get(1).asLong();
+                                    return lake[1] >= accepted;
+                                });
+            } catch (org.awaitility.core.ConditionTimeoutException lost) {
+                // reported by the assertions below, with the numbers
+            }
             checks.put("lake rows (Trino count(*))", row(accepted, lake[0]));
             checks.put("lake distinct event_id", row(accepted, lake[1]));
+            assertThat(lake[1])
+                    .as("distinct event_id in the lake: every accepted event")
+                    .isEqualTo(accepted);
+            assertThat(lake[0]).as("rows in the lake: no event_id twice").isEqualTo(accepted);
 
             // Every job has read every event: its group's committed offsets are at the end.
             await().atMost(Duration.ofMinutes(5))
@@ -274,13 +285,18 @@ class ChaosIT {
                             referenceTopics.get(Topics.RULE_MATCHES),
                             "rule",
                             chaosMatches);
+            checks.put(
+                    "rule match records (each once)",
+                    row(new HashSet<>(chaosMatches).size(), chaosMatches.size()));
+            checks.put(
+                    "rule matches (same ids as undisturbed)",
+                    row(
+                            referenceMatches.size(),
+                            countIn(new HashSet<>(chaosMatches), referenceMatches)));
             assertThat(chaosMatches).as("rule matches, each once").doesNotHaveDuplicates();
             assertThat(chaosMatches)
                     .as("the same match ids as the undisturbed run")
                     .containsExactlyInAnyOrderElementsOf(referenceMatches);
-            checks.put(
-                    "rule matches (same ids as undisturbed)",
-                    row(referenceMatches.size(), new HashSet<>(chaosMatches).size()));
 
             List<String> chaosAnomalies = ids(stack, Topics.ANOMALIES, "detector");
             List<String> referenceAnomalies =
@@ -297,14 +313,19 @@ class ChaosIT {
                             referenceTopics.get(Topics.ANOMALIES),
                             "detector",
                             chaosAnomalies);
+            checks.put(
+                    "anomaly records (each once)",
+                    row(new HashSet<>(chaosAnomalies).size(), chaosAnomalies.size()));
+            checks.put(
+                    "anomaly records (same ids as undisturbed)",
+                    row(
+                            referenceAnomalies.size(),
+                            countIn(new HashSet<>(chaosAnomalies), referenceAnomalies)));
             assertThat(chaosAnomalies).as("anomaly records, each once").doesNotHaveDuplicates();
             assertThat(chaosAnomalies)
                     .as("the same anomaly ids as the undisturbed run")
                     .containsExactlyInAnyOrderElementsOf(referenceAnomalies)
                     .isNotEmpty();
-            checks.put(
-                    "anomaly records (same ids as undisturbed)",
-                    row(referenceAnomalies.size(), new HashSet<>(chaosAnomalies).size()));
 
             // Delivery: every webhook action reached the receiver, and the log holds one
             // delivered row for each.
@@ -355,9 +376,9 @@ class ChaosIT {
                             garbage.size(),
                             garbage.stream().filter(g -> sources.contains(g.source())).count()));
 
-            print(traffic, checks, started);
         } finally {
             if (traffic != null) {
+                print(traffic, checks, started);
                 traffic.stop();
             }
             receiver.get().close();
@@ -788,7 +809,7 @@ class ChaosIT {
         return new String[] {Long.toString(expected), Long.toString(actual)};
     }
 
-    private static long countIn(Set<String> got, Set<String> expected) {
+    private static long countIn(Set<String> got, java.util.Collection<String> expected) {
         return expected.stream().filter(got::contains).count();
     }
 
