@@ -12,6 +12,7 @@ import io.causality.schemas.EventJson;
 import io.causality.stack.LocalStack;
 import io.causality.stack.SavepointPolicy;
 import io.causality.stack.StackJobs;
+import io.causality.stack.StackJobs.StackJob;
 import io.causality.stack.TrinoClient;
 import io.causality.stack.demo.IngestClient;
 import io.causality.stack.rules.RulesCommand;
@@ -242,13 +243,6 @@ class LakeThroughClusterIT {
     }
 
     /**
-     * The issue's unclean stop: after a clean {@code down} and {@code up} (the savepoints it took
-     * are then older than everything that follows), traffic, every process of the stack killed with
-     * SIGKILL while part of it is still in flight, and {@code up} again. The jobs must resume from
-     * their newest checkpoints, not from those older savepoints: every accepted event is in the
-     * lake exactly once. Before, {@code up} took the savepoint and wrote everything since again.
-     */
-    /**
      * Segment's own Node.js libraries, the current {@code @segment/analytics-node} and the older
      * {@code analytics-node}, installed from the npm registry at the versions in {@code
      * src/test/node/segment/package-lock.json} and pointed at the ingest with nothing changed but
@@ -343,11 +337,43 @@ class LakeThroughClusterIT {
         return out;
     }
 
+    /**
+     * The issue's unclean stop: after a clean {@code down} and {@code up}, which resumes every job
+     * from the savepoint {@code down} took (the savepoints are then older than everything that
+     * follows), are then older than everything that follows), traffic, every process of the stack
+     * killed with SIGKILL while part of it is still in flight, and {@code up} again. The jobs must
+     * resume from their newest checkpoints, not from those older savepoints: every accepted event
+     * is in the lake exactly once. Before, {@code up} took the savepoint and wrote everything since
+     * again.
+     */
     @Test
     @Order(4)
     void afterEveryProcessIsKilledUpResumesWithNothingLostAndNothingDoubled() throws Exception {
         stack.down();
+        StackJobs jobs = stack.jobs();
+        Map<String, Path> savepoints = new java.util.TreeMap<>();
+        for (StackJob job : jobs.all()) {
+            savepoints.put(
+                    job.label(),
+                    jobs.recordedSavepoint(job)
+                            .orElseThrow(
+                                    () -> new AssertionError("down took no savepoint of " + job)));
+        }
+        assertThat(savepoints).containsOnlyKeys("warehouse", "reaction", "anomaly", "delivery");
         stack.up();
+        for (StackJob job : jobs.all()) {
+            String id = jobs.activeId(job).orElseThrow();
+            assertThat(stack.flink().restoredFrom(id))
+                    .as("%s resumed from the savepoint down took", job.label())
+                    .hasValueSatisfying(
+                            p ->
+                                    assertThat(p)
+                                            .endsWith(
+                                                    savepoints
+                                                            .get(job.label())
+                                                            .getFileName()
+                                                            .toString()));
+        }
         IngestClient client = new IngestClient(stack.config().ingestUrl());
         String key = stack.demoKeys().get("demo-game");
         Path game = stack.lake().resolve("events").resolve("app_id=demo-game");

@@ -316,6 +316,13 @@ public class FlinkRest {
                 .filter(p -> !p.isEmpty());
     }
 
+    /** The savepoint or checkpoint a job's run was last restored from, if it was restored. */
+    public Optional<String> restoredFrom(String jobId) throws InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints")
+                .map(c -> c.path("latest").path("restored").path("external_path").asText(""))
+                .filter(p -> !p.isEmpty());
+    }
+
     /** Cancels a job (its checkpoints are retained). */
     public void cancel(String jobId) throws IOException, InterruptedException {
         HttpResponse<String> r =
